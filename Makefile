@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+# The workshop: fetch Linux 6.12 LTS from Debian, apply patches/, build for ARM, test on QEMU.
+# See README.md.  Every target installs what it needs (apt-get, as root or through sudo).
+
+.PHONY: all run check tree export deps checkpatch kunit clean help
+
+all: run
+
+## make          build the patched kernel and boot it on QEMU virt with the workloads
+run: deps tree
+	@bash scripts/run.sh
+
+## make check    checkpatch every patch and run the series' KUnit suites on QEMU ARM
+check:
+	@bash scripts/check.sh
+
+## make tree     create or refresh build/linux: pristine kernel (tag base) + patches/
+tree: deps
+	@bash scripts/tree.sh
+
+## make export   regenerate patches/ from base..HEAD in build/linux
+export:
+	@bash scripts/export.sh
+
+deps:
+	@bash scripts/deps.sh
+
+checkpatch: tree
+	@bash scripts/checkpatch.sh
+
+## make kunit T=virt   build and run one KUnit target only
+kunit: tree
+	@bash scripts/kunit.sh $(or $(T),virt)
+
+## make clean    remove build outputs but keep build/linux (your work tree)
+clean:
+	rm -rf build/kunit-* build/run build/run-virt build/*.json build/*.log build/run-summary.txt
+
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  /'

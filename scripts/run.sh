@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make: build the patched kernel with the series' full debug configuration, boot it on QEMU virt
+# (-smp 2) with an initramfs whose init is userspace/init.c, run the workloads, print what dma-debug
+# saw, power off.  Exits non-zero if the kernel warned, oopsed, or reported a DMA-API error.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+RUN="$BUILD/run"
+KOUT="$BUILD/run-virt"
+mkdir -p "$RUN" "$KOUT"
+setup_ccache
+kmake() { make -C "$TREE" O="$KOUT" ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- CC="$CC_CMD" "$@"; }
+
+step "configuring the run kernel (config/run-virt.config)"
+grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/run-virt.config" > "$RUN/want.config"
+# Options the series' run needs on top (e.g. the true-positive test module), if the series has them.
+[ -f "$TOP/config/run-virt-series.config" ] &&
+	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/run-virt-series.config" >> "$RUN/want.config"
+if ! cmp -s "$RUN/want.config" "$KOUT/.want.config" || [ ! -f "$KOUT/.config" ]; then
+	cp "$RUN/want.config" "$KOUT/.config"
+	kmake -s olddefconfig >/dev/null
+	cp "$RUN/want.config" "$KOUT/.want.config"
+fi
+missing=$(grep -vxFf "$KOUT/.config" "$RUN/want.config" || true)
+[ -z "$missing" ] || die "the run kernel's .config lacks options that config/run-virt.config asks for:" \
+	"$missing" "(a dependency is missing: add it to config/run-virt.config)"
+
+step "building the run kernel in build/run-virt (a cold build takes several minutes)"
+kmake -j"$(nproc)" zImage 2>&1 | grep -E '^(  (CC|LD|AR)  |.*(error|warning):)' |
+	awk '/error|warning/ {print; next} {n++} n % 200 == 1 {print "    ... " $0; fflush()}' || true
+[ "${PIPESTATUS[0]}" = 0 ] && [ -f "$KOUT/arch/arm/boot/zImage" ] ||
+	die "the run kernel did not build" "re-run 'make -C build/linux O=build/run-virt ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- zImage' to see the error"
+
+step "building the initramfs (userspace/init.c, static, with usr/gen_init_cpio)"
+arm-linux-gnueabi-gcc -static -O2 -Wall -Wextra -Werror -o "$RUN/init" "$TOP/userspace/init.c" ||
+	die "userspace/init.c does not build" "check that gcc-arm-linux-gnueabi and libc6-dev-armel-cross are installed"
+gcc -O2 -o "$RUN/gen_init_cpio" "$TREE/usr/gen_init_cpio.c"
+cat > "$RUN/initramfs.list" <<LIST
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /tmp 1777 0 0
+file /init $RUN/init 0755 0 0
+LIST
+"$RUN/gen_init_cpio" "$RUN/initramfs.list" > "$RUN/initramfs.cpio"
+
+step "booting on QEMU virt -smp 2 -m 1024 (the workloads take a few minutes)"
+log="$BUILD/run.log"
+set +e
+timeout --foreground "${RUN_TIMEOUT:-1500}" qemu-system-arm -M virt -smp 2 -m 1024 -nographic -no-reboot \
+	-kernel "$KOUT/arch/arm/boot/zImage" -initrd "$RUN/initramfs.cpio" \
+	-append "console=ttyAMA0 panic=-1 ${RUN_KERNEL_ARGS:-}" </dev/null 2>&1 |
+	tee "$log" | grep --line-buffered -E '^(@@ |init: )|DMA-API|WARNING:|BUG:|Oops|Kernel panic' | sed 's/^/    /'
+qrc=${PIPESTATUS[0]}
+set -e
+python3 "$TOP/scripts/run_summary.py" "$log" "$qrc" | tee "$BUILD/run-summary.txt"
+exit "${PIPESTATUS[0]}"

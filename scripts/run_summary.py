@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Read the console log of the 'make' boot and print the summary table.
+
+usage: run_summary.py LOG QEMU_EXIT_CODE
+
+The init program (userspace/init.c) prints '@@ ' lines: workloads, dma-api debugfs values, and
+'@@ expect-report WORKLOAD TEXT' before a workload that must cause exactly one DMA-API report whose
+text contains TEXT.  Exit 1 on a kernel warning, oops, lockdep splat, an unexpected DMA-API report,
+a failed workload, a missing expected report, or a boot that did not finish.
+"""
+import re
+import sys
+
+PROBLEM = re.compile(r'(WARNING:|BUG:|Oops|Kernel panic|Unable to handle kernel|'
+                     r'INFO: task .* blocked|possible recursive locking|hung_task|'
+                     r'general protection fault|Internal error:)')
+# A dma-debug report: "DMA-API: <driver> <device>: <message>" printed by err_printk().
+REPORT = re.compile(r'DMA-API: (\S+) (\S+): (.*)')
+
+
+def main(log_path, qemu_rc):
+    with open(log_path, encoding='utf-8', errors='replace') as f:
+        lines = [re.sub(r'^\[\s*[\d.]+\]\s*', '', l.rstrip('\r\n')) for l in f]
+    workloads, dma_api, expects, reports, problems = [], {}, [], [], []
+    done = False
+    for i, line in enumerate(lines):
+        if line.startswith('@@ workload '):
+            f = line.split()
+            kv = dict(x.split('=', 1) for x in f[3:] if '=' in x)
+            workloads.append((f[2], kv))
+        elif line.startswith('@@ dma-api '):
+            f = line.split(None, 3)
+            dma_api[f[2]] = f[3] if len(f) > 3 else ''
+        elif line.startswith('@@ expect-report '):
+            f = line.split(None, 3)
+            expects.append([f[2], f[3], 0])
+        elif line.startswith('@@ done'):
+            done = True
+        m = REPORT.search(line)
+        if m and not re.match(r'(preallocated|debugging|\d+ debug entries)', m.group(1)):
+            reports.append(line[m.start():])
+        if PROBLEM.search(line) and 'DMA-API' not in line:
+            # A WARNING that carries a DMA-API report is judged with the reports below.
+            nxt = ' '.join(lines[i + 1:i + 3])
+            if not (line.startswith('WARNING:') and 'kernel/dma/debug.c' in line and 'DMA-API' in nxt):
+                problems.append(line)
+
+    unexpected = []
+    for r in reports:
+        for e in expects:
+            if e[1] in r and e[2] == 0:
+                e[2] += 1
+                break
+        else:
+            unexpected.append(r)
+
+    print('\nSummary of the QEMU virt run (-smp 2, CONFIG_DMA_API_DEBUG=y, lockdep)')
+    print(f'{"workload":<16} {"ops":>10} {"result":<8} {"reports expected":>16} {"unexpected":>10}')
+    failed = False
+    for name, kv in workloads:
+        exp = sum(1 for e in expects if e[0] == name)
+        got = sum(e[2] for e in expects if e[0] == name)
+        res = kv.get('result', '?')
+        failed |= res != 'ok'
+        print(f'{name:<16} {kv.get("ops", "-"):>10} {res:<8} {f"{got}/{exp}":>16} {"":>10}')
+    print(f'{"(all)":<16} {"":>10} {"":<8} {sum(e[2] for e in expects):>16} {len(unexpected):>10}')
+    if dma_api:
+        print('dma-debug (/sys/kernel/debug/dma-api): ' +
+              ', '.join(f'{k}={v}' for k, v in dma_api.items()))
+    for e in expects:
+        if e[2] != 1:
+            print(f'FAILED: workload {e[0]}: expected one DMA-API report containing "{e[1]}", saw {e[2]}')
+            failed = True
+    for r in unexpected:
+        print(f'FAILED: unexpected DMA-API report: {r}')
+    for p in problems:
+        print(f'FAILED: kernel problem: {p}')
+    errors = int(dma_api.get('error_count', '0') or 0)
+    if errors != sum(e[2] for e in expects):
+        print(f'FAILED: dma-debug error_count is {errors}, '
+              f'{sum(e[2] for e in expects)} report(s) were expected')
+        failed = True
+    if not done:
+        print(f'FAILED: the boot did not finish (QEMU exit code {qemu_rc}); see {log_path}')
+        failed = True
+    failed |= bool(unexpected or problems)
+    print(('FAILED' if failed else 'OK') + f': full console log in {log_path}')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else '?'))

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * init for the workshop's QEMU boot ('make'): mount the pseudo file systems, run the workloads,
+ * print what dma-debug saw and power off.  Static, cross-compiled; no libc beyond the basics.
+ *
+ * Lines for the host start with "@@ " (see scripts/run.sh):
+ *   @@ workload NAME ops=N result=ok|FAIL [detail]
+ *   @@ dma-api FILE VALUE
+ *   @@ done
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE		4096UL
+#define DEBUGFS		"/sys/kernel/debug"
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+static void do_mount(const char *src, const char *dst, const char *type)
+{
+	mkdir(dst, 0755);
+	if (mount(src, dst, type, 0, NULL) && errno != EBUSY)
+		say("init: mount %s on %s: %s\n", type, dst, strerror(errno));
+}
+
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Write one byte in every page of [p, p + len): each write to a shared-after-fork page is a COW fault. */
+static unsigned long touch_pages(char *p, size_t len, char v)
+{
+	unsigned long n = 0;
+	size_t off;
+
+	for (off = 0; off < len; off += PAGE, n++)
+		p[off] = v;
+	return n;
+}
+
+static int check_pages(const char *p, size_t len, char v)
+{
+	size_t off;
+
+	for (off = 0; off < len; off += PAGE)
+		if (p[off] != v)
+			return -1;
+	return 0;
+}
+
+/*
+ * One COW round in a worker: anonymous and file-backed (tmpfs, i.e. shmem) private memory is
+ * written, the worker forks, and both sides write every page again so every page is copied.
+ * Returns the number of COW writes, or -1 if a process read back wrong data.
+ */
+static long cow_round(int fd, size_t len, int round)
+{
+	char *anon, *file;
+	long writes = 0;
+	int status;
+	pid_t pid;
+
+	anon = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	file = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (anon == MAP_FAILED || file == MAP_FAILED)
+		return -1;
+	touch_pages(anon, len, 'a');
+	/* Read-fault half of the file pages first (wp_page_copy), write the rest directly (do_cow_fault). */
+	if (check_pages(file, len / 2, 'f'))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		touch_pages(anon, len, 'c');
+		touch_pages(file, len, 'c');
+		_exit(check_pages(anon, len, 'c') || check_pages(file, len, 'c') ? 1 : 0);
+	}
+	writes += touch_pages(anon, len, 'p' + round % 2);
+	writes += touch_pages(file, len, 'p' + round % 2);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		writes = -1;
+	else if (check_pages(anon, len, 'p' + round % 2) || check_pages(file, len, 'p' + round % 2))
+		writes = -1;
+	else
+		writes += 2 * len / PAGE;	/* the child's writes */
+	munmap(anon, len);
+	munmap(file, len);
+	return writes;
+}
+
+/* Workload 'cow-storm': processes on both CPUs fork and write over private anonymous and file pages. */
+static void cow_storm(int workers, int rounds, size_t len)
+{
+	long total = 0;
+	int fail = 0;
+	int w;
+
+	for (w = 0; w < workers; w++) {
+		int pfd[2];
+
+		if (pipe(pfd))
+			return;
+		if (fork() == 0) {
+			char name[64];
+			long sum = 0, n;
+			int fd, r;
+
+			close(pfd[0]);
+			pin_to_cpu(w % 2);
+			snprintf(name, sizeof(name), "/tmp/cow-%d", w);
+			fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0 || ftruncate(fd, len))
+				_exit(1);
+			for (size_t off = 0; off < len; off += PAGE)
+				if (pwrite(fd, "f", 1, off) != 1)
+					_exit(1);
+			for (r = 0; r < rounds; r++) {
+				n = cow_round(fd, len, r);
+				if (n < 0) {
+					sum = -1;
+					break;
+				}
+				sum += n;
+			}
+			if (write(pfd[1], &sum, sizeof(sum)) != sizeof(sum))
+				_exit(1);
+			_exit(0);
+		}
+		close(pfd[1]);
+		{
+			long sum = -1;
+			int status;
+
+			wait(&status);
+			if (read(pfd[0], &sum, sizeof(sum)) != sizeof(sum) || sum < 0)
+				fail = 1;
+			else
+				total += sum;
+			close(pfd[0]);
+		}
+	}
+	say("@@ workload cow-storm ops=%ld result=%s workers=%d rounds=%d pages=%zu\n",
+	    total, fail ? "FAIL" : "ok", workers, rounds, len / PAGE);
+}
+
+/* Print every small file of /sys/kernel/debug/dma-api as '@@ dma-api NAME VALUE' (first line). */
+static void dump_dma_api(void)
+{
+	static const char *const files[] = {
+		"error_count", "all_errors", "num_errors", "num_free_entries", "min_free_entries",
+		"nr_total_entries", "driver_filter", "disabled", NULL,
+	};
+	char path[128], buf[256];
+	int i;
+
+	for (i = 0; files[i]; i++) {
+		ssize_t n;
+		int fd;
+
+		snprintf(path, sizeof(path), DEBUGFS "/dma-api/%s", files[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n < 0)
+			n = 0;
+		buf[n] = 0;
+		buf[strcspn(buf, "\n")] = 0;
+		say("@@ dma-api %s %s\n", files[i], buf[0] ? buf : "-");
+	}
+}
+
+int main(void)
+{
+	do_mount("proc", "/proc", "proc");
+	do_mount("sysfs", "/sys", "sysfs");
+	do_mount("debugfs", DEBUGFS, "debugfs");
+	do_mount("devtmpfs", "/dev", "devtmpfs");
+	do_mount("tmpfs", "/tmp", "tmpfs");
+	say("@@ init cpus=%ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+
+	say("init: workload cow-storm: 4 processes on 2 CPUs fork and write 2 x 4 MiB, 8 rounds\n");
+	cow_storm(4, 8, 4UL << 20);
+
+	dump_dma_api();
+	say("@@ done\n");
+	sync();
+	reboot(RB_AUTOBOOT);	/* QEMU runs with -no-reboot: this ends it */
+	return 0;
+}
