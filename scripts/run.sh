@@ -33,7 +33,7 @@ kmake -j"$(nproc)" zImage 2>&1 | grep -E '^(  (CC|LD|AR)  |.*(error|warning):)' 
 	die "the run kernel did not build" "re-run 'make -C build/linux O=build/run-virt ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- zImage' to see the error"
 
 step "building the initramfs (userspace/init.c, static, with usr/gen_init_cpio)"
-arm-linux-gnueabi-gcc -static -O2 -Wall -Wextra -Werror -o "$RUN/init" "$TOP/userspace/init.c" ||
+arm-linux-gnueabi-gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$RUN/init" "$TOP/userspace/init.c" ||
 	die "userspace/init.c does not build" "check that gcc-arm-linux-gnueabi and libc6-dev-armel-cross are installed"
 gcc -O2 -o "$RUN/gen_init_cpio" "$TREE/usr/gen_init_cpio.c"
 cat > "$RUN/initramfs.list" <<LIST
@@ -46,11 +46,17 @@ file /init $RUN/init 0755 0 0
 LIST
 "$RUN/gen_init_cpio" "$RUN/initramfs.list" > "$RUN/initramfs.cpio"
 
+# The virtio disk: non-legacy virtio-mmio with VIRTIO_F_ACCESS_PLATFORM, so that virtio uses the DMA
+# API (it bypasses it otherwise) and dma-debug sees every block I/O.
+truncate -s 64M "$RUN/disk.img"
 step "booting on QEMU virt -smp 2 -m 1024 (the workloads take a few minutes)"
 log="$BUILD/run.log"
 set +e
 timeout --foreground "${RUN_TIMEOUT:-1500}" qemu-system-arm -M virt -smp 2 -m 1024 -nographic -no-reboot \
 	-kernel "$KOUT/arch/arm/boot/zImage" -initrd "$RUN/initramfs.cpio" \
+	-global virtio-mmio.force-legacy=false \
+	-drive if=none,id=disk0,file="$RUN/disk.img",format=raw,cache=unsafe \
+	-device virtio-blk-device,drive=disk0,iommu_platform=on \
 	-append "console=ttyAMA0 panic=-1 ${RUN_KERNEL_ARGS:-}" </dev/null 2>&1 |
 	tee "$log" | grep --line-buffered -E '^(@@ |init: )|DMA-API|WARNING:|BUG:|Oops|Kernel panic' | sed 's/^/    /'
 qrc=${PIPESTATUS[0]}

@@ -65,6 +65,12 @@ def main(log_path, qemu_rc):
         failed |= res != 'ok'
         print(f'{name:<16} {kv.get("ops", "-"):>10} {res:<8} {f"{got}/{exp}":>16} {"":>10}')
     print(f'{"(all)":<16} {"":>10} {"":<8} {sum(e[2] for e in expects):>16} {len(unexpected):>10}')
+    try:
+        peak = int(dma_api['nr_total_entries']) - int(dma_api['min_free_entries'])
+        print(f'dma-debug saw DMA mappings: peak {peak} live at once '
+              '(nr_total_entries - min_free_entries)')
+    except (KeyError, ValueError):
+        pass
     if dma_api:
         print('dma-debug (/sys/kernel/debug/dma-api): ' +
               ', '.join(f'{k}={v}' for k, v in dma_api.items()))

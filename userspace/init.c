@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -171,6 +172,99 @@ static void cow_storm(int workers, int rounds, size_t len)
 	    total, fail ? "FAIL" : "ok", workers, rounds, len / PAGE);
 }
 
+/*
+ * Workload 'odirect-fork': one thread does O_DIRECT writes and reads of the virtio disk (real DMA
+ * through the DMA API) into a buffer, checking every read, while the main thread of the same process
+ * forks and writes to other pages of the same memory (the classic O_DIRECT-vs-fork pattern; since
+ * 5.x the kernel pins O_DIRECT pages with FOLL_PIN and copies pinned pages at fork, so no page under
+ * DMA is ever copied on write: no report is expected).
+ */
+#define OD_CHUNK	(64 * 1024)
+#define OD_SPAN		(16UL << 20)
+
+struct od_state {
+	int fd;
+	char *buf;		/* OD_CHUNK, the I/O buffer */
+	long ios;
+	int fail;
+	volatile int stop;
+};
+
+static void *od_io_thread(void *arg)
+{
+	struct od_state *st = arg;
+	unsigned int round = 0;
+
+	pin_to_cpu(0);
+	while (!st->stop) {
+		off_t off = (off_t)(round % (OD_SPAN / OD_CHUNK)) * OD_CHUNK;
+		unsigned char v = (unsigned char)(round * 7 + 1);
+		size_t i;
+
+		memset(st->buf, v, OD_CHUNK);
+		if (pwrite(st->fd, st->buf, OD_CHUNK, off) != OD_CHUNK)
+			st->fail = 1;
+		memset(st->buf, 0, OD_CHUNK);
+		if (pread(st->fd, st->buf, OD_CHUNK, off) != OD_CHUNK)
+			st->fail = 1;
+		for (i = 0; i < OD_CHUNK; i += 512)
+			if ((unsigned char)st->buf[i] != v)
+				st->fail = 1;
+		st->ios += 2;
+		round++;
+	}
+	return NULL;
+}
+
+static void odirect_fork(const char *disk, int forks)
+{
+	struct od_state st = { .fail = 0 };
+	pthread_t thr;
+	char *mem, *other;
+	long nforks = 0;
+	int i;
+
+	st.fd = open(disk, O_RDWR | O_DIRECT);
+	if (st.fd < 0) {
+		say("@@ workload odirect-fork ops=0 result=FAIL open %s: %s\n", disk, strerror(errno));
+		return;
+	}
+	/* The I/O buffer and the pages the main thread writes share one anonymous mapping. */
+	mem = mmap(NULL, OD_CHUNK + (1UL << 20), PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return;
+	st.buf = mem;
+	other = mem + OD_CHUNK;
+	touch_pages(mem, OD_CHUNK + (1UL << 20), 1);
+	if (pthread_create(&thr, NULL, od_io_thread, &st))
+		return;
+	pin_to_cpu(1);
+	for (i = 0; i < forks; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			st.fail = 1;
+			break;
+		}
+		if (pid == 0) {
+			touch_pages(other, 1UL << 20, 'c');
+			_exit(check_pages(other, 1UL << 20, 'c') ? 1 : 0);
+		}
+		touch_pages(other, 1UL << 20, 'p');
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+			st.fail = 1;
+		nforks++;
+	}
+	st.stop = 1;
+	pthread_join(thr, NULL);
+	close(st.fd);
+	munmap(mem, OD_CHUNK + (1UL << 20));
+	say("@@ workload odirect-fork ops=%ld result=%s ios=%ld forks=%ld\n", st.ios + nforks,
+	    st.fail ? "FAIL" : "ok", st.ios, nforks);
+}
+
 /* Print every small file of /sys/kernel/debug/dma-api as '@@ dma-api NAME VALUE' (first line). */
 static void dump_dma_api(void)
 {
@@ -210,6 +304,9 @@ int main(void)
 
 	say("init: workload cow-storm: 4 processes on 2 CPUs fork and write 2 x 4 MiB, 8 rounds\n");
 	cow_storm(4, 8, 4UL << 20);
+
+	say("init: workload odirect-fork: O_DIRECT I/O on /dev/vda while the process forks, 200 forks\n");
+	odirect_fork("/dev/vda", 200);
 
 	dump_dma_api();
 	say("@@ done\n");
