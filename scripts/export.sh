@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$TREE/.git" ] || die "build/linux does not exist" "run 'make tree' first"
+[ -e "$TREE/.git" ] || die "build/linux does not exist" "run 'make tree' first"
 git -C "$TREE" rev-parse -q --verify base >/dev/null || die "build/linux has no 'base' tag"
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
 	die "build/linux has uncommitted changes" "commit them first: only commits are exported"
@@ -34,4 +34,4 @@ rm -f "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch
 cp "$out"/*.patch "$PATCHES"/
 (cd "$PATCHES" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter' > series)
 info "wrote $(wc -l < "$PATCHES/series") patch(es), patches/series and patches/0000-cover-letter.patch"
-git -C "$TOP" status --short -- patches | sed 's/^/    /'
+git -C "$TOP" status --short -- patches | sed 's/^/    /' || true

@@ -22,7 +22,7 @@ esac
 bdir="${KUNIT_BUILD_DIR:-$BUILD/kunit-$target}"
 # Overrides for parallel work in a second work tree (git worktree): KUNIT_BUILD_DIR, KUNIT_JSON.
 json="${KUNIT_JSON:-$json}"
-[ -d "$TREE/.git" ] || die "build/linux does not exist" "run 'make tree' first"
+[ -e "$TREE/.git" ] || die "build/linux does not exist" "run 'make tree' first"
 setup_ccache
 
 # The workshop's target config, plus every .kunitconfig file the series adds.

@@ -55,7 +55,7 @@ apply_series() {
 		if ! git -C "$TREE" am -q --keep-cr --committer-date-is-author-date "$PATCHES/$p" \
 			>"$BUILD/am.log" 2>&1; then
 			git -C "$TREE" am --abort >/dev/null 2>&1 || true
-			cat "$BUILD/am.log" >&2
+			grep -E '^(error|fatal|Patch failed)' "$BUILD/am.log" | sed 's/^/    /' >&2
 			local where
 			where=$(grep -E '^error: (patch failed|.*does not exist|.*already exists)' "$BUILD/am.log" |
 				head -3 | tr '\n' ' ')
@@ -67,11 +67,11 @@ apply_series() {
 }
 
 mkdir -p "$BUILD"
-if [ -d "$TREE/.git" ]; then
+if [ -e "$TREE/.git" ]; then
 	git -C "$TREE" rev-parse -q --verify base >/dev/null ||
 		die "build/linux exists but has no 'base' tag" "remove build/linux and re-run make tree"
 	want=$(dpkg-query -W -f='${Version}' "$KERNEL_PKG" 2>/dev/null || true)
-	have=$(cat "$TREE/.git/workshop-kernel-version" 2>/dev/null || true)
+	have=$(cat "$(git -C "$TREE" rev-parse --git-common-dir)/workshop-kernel-version" 2>/dev/null || true)
 	if [ -n "$want" ] && [ "$want" != "$have" ]; then
 		warn "build/linux was made from $KERNEL_PKG $have; $want is installed now"
 		warn "remove build/linux (after make export) to rebuild it from the new kernel"
@@ -90,7 +90,8 @@ if [ -d "$TREE/.git" ]; then
 	fi
 	step "resetting build/linux to base to apply patches/"
 	git -C "$TREE" am --abort >/dev/null 2>&1 || true
-	git -C "$TREE" checkout -q -B master base
+	branch=$(git -C "$TREE" branch --show-current)
+	git -C "$TREE" checkout -q -B "${branch:-master}" base
 else
 	create_base
 fi
