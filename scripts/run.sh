@@ -6,8 +6,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-RUN="$BUILD/run"
-KOUT="$BUILD/run-virt"
+# RUN_DIR / RUN_KOUT / RUN_LOG: other output places, for parallel work.
+RUN="${RUN_DIR:-$BUILD/run}"
+KOUT="${RUN_KOUT:-$BUILD/run-virt}"
 mkdir -p "$RUN" "$KOUT"
 setup_ccache
 kmake() { make -C "$TREE" O="$KOUT" ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- CC="$CC_CMD" "$@"; }
@@ -50,7 +51,7 @@ LIST
 # API (it bypasses it otherwise) and dma-debug sees every block I/O.
 truncate -s 64M "$RUN/disk.img"
 step "booting on QEMU virt -smp 2 -m 1024 (the workloads take a few minutes)"
-log="$BUILD/run.log"
+log="${RUN_LOG:-$BUILD/run.log}"
 set +e
 timeout --foreground "${RUN_TIMEOUT:-1500}" qemu-system-arm -M virt -smp 2 -m 1024 -nographic -no-reboot \
 	-kernel "$KOUT/arch/arm/boot/zImage" -initrd "$RUN/initramfs.cpio" \
@@ -61,5 +62,5 @@ timeout --foreground "${RUN_TIMEOUT:-1500}" qemu-system-arm -M virt -smp 2 -m 10
 	tee "$log" | grep --line-buffered -E '^(@@ |init: )|DMA-API|WARNING:|BUG:|Oops|Kernel panic' | sed 's/^/    /'
 qrc=${PIPESTATUS[0]}
 set -e
-python3 "$TOP/scripts/run_summary.py" "$log" "$qrc" | tee "$BUILD/run-summary.txt"
+python3 "$TOP/scripts/run_summary.py" "$log" "$qrc" | tee "${log%.log}-summary.txt"
 exit "${PIPESTATUS[0]}"
