@@ -34,7 +34,7 @@ kmake -j"$(nproc)" zImage 2>&1 | grep -E '^(  (CC|LD|AR)  |.*(error|warning):)' 
 	die "the run kernel did not build" "re-run 'make -C build/linux O=build/run-virt ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- zImage' to see the error"
 
 step "building the initramfs (userspace/init.c, static, with usr/gen_init_cpio)"
-arm-linux-gnueabi-gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$RUN/init" "$TOP/userspace/init.c" ||
+arm-linux-gnueabi-gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$RUN/init" "$TOP"/userspace/*.c ||
 	die "userspace/init.c does not build" "check that gcc-arm-linux-gnueabi and libc6-dev-armel-cross are installed"
 gcc -O2 -o "$RUN/gen_init_cpio" "$TREE/usr/gen_init_cpio.c"
 cat > "$RUN/initramfs.list" <<LIST
