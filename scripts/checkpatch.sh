@@ -10,6 +10,8 @@ ignore=$(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/checkpatch-ignore" | p
 [ -f "$PATCHES/series" ] || { info "no patches/series: nothing to check"; exit 0; }
 step "checkpatch --strict over patches/ (ignoring: $ignore)"
 bad=0
+# checkpatch runs scripts/spdxcheck.py with the python3 first in PATH: use Debian's, which has ply and git.
+export PATH="/usr/bin:$PATH"
 while read -r p; do
 	[ -n "$p" ] || continue
 	if out=$(cd "$TREE" && ./scripts/checkpatch.pl --strict --quiet --no-summary --show-types \

@@ -5,7 +5,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 BASE_PKGS=(git make gcc bc bison flex libssl-dev libelf-dev cpio kmod xz-utils perl python3 rsync ccache
-	gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-system-arm)
+	gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-system-arm
+	python3-ply python3-git)	# the last two: checkpatch's SPDX check (scripts/spdxcheck.py)
 need_pkgs "${BASE_PKGS[@]}"
 
 # The kernel source, pinned.  If Debian no longer serves the pinned version, take the newest 6.12
