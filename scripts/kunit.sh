@@ -15,8 +15,16 @@ virt)
 	json="$BUILD/kunit.json"
 	want_highmem=1
 	;;
+vivt)
+	# ARMv5 (ARM926) on QEMU versatilepb: a VIVT data cache, on which the DMA API pins highmem
+	# kmaps with kmap_high_get() (QEMU virt never does); one CPU, 128 MiB HighMem.
+	kcfg=kunit/vivt.kunitconfig
+	qcfg=kunit/qemu_configs/arm_versatile_vivt.py
+	json="$BUILD/kunit-vivt.json"
+	want_highmem=1
+	;;
 *)
-	die "unknown KUnit target '$target'" "known targets: virt"
+	die "unknown KUnit target '$target'" "known targets: virt vivt"
 	;;
 esac
 bdir="${KUNIT_BUILD_DIR:-$BUILD/kunit-$target}"

@@ -53,7 +53,8 @@ def main(argv):
             failed += 1
             continue
         cases = []
-        walk(data, [], cases)
+        for sub in data.get('sub_groups', []):
+            walk(sub, [], cases)
         per_suite = {}
         for suite, test, status in cases:
             s = per_suite.setdefault(suite, [0, 0, 0])
