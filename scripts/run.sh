@@ -58,7 +58,7 @@ timeout --foreground "${RUN_TIMEOUT:-1500}" qemu-system-arm -M virt -smp 2 -m 10
 	-global virtio-mmio.force-legacy=false \
 	-drive if=none,id=disk0,file="$RUN/disk.img",format=raw,cache=unsafe \
 	-device virtio-blk-device,drive=disk0,iommu_platform=on \
-	-append "console=ttyAMA0 panic=-1 ${RUN_KERNEL_ARGS:-}" </dev/null 2>&1 |
+	-append "console=ttyAMA0 panic=-1 vivid.n_devs=2 vivid.allocators=1,1 vivid.node_types=0x101,0x101 vivid.ccs_cap_mode=-1,1 vivid.ccs_out_mode=-1,2 ${RUN_KERNEL_ARGS:-}" </dev/null 2>&1 |
 	tee "$log" | grep --line-buffered -E '^(@@ |init: )|DMA-API|WARNING:|BUG:|Oops|Kernel panic' | sed 's/^/    /'
 qrc=${PIPESTATUS[0]}
 set -e

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "workloads.h"
+
 #define PAGE		4096UL
 #define DEBUGFS		"/sys/kernel/debug"
 
@@ -307,6 +309,9 @@ int main(void)
 
 	say("init: workload odirect-fork: O_DIRECT I/O on /dev/vda while the process forks, 200 forks\n");
 	odirect_fork("/dev/vda", 200);
+
+	say("init: workload v4l2-dmabuf: vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 100 frames\n");
+	v4l2_dmabuf_workload(100);
 
 	dump_dma_api();
 	say("@@ done\n");
