@@ -272,7 +272,8 @@ static void dump_dma_api(void)
 {
 	static const char *const files[] = {
 		"error_count", "all_errors", "num_errors", "num_free_entries", "min_free_entries",
-		"nr_total_entries", "driver_filter", "disabled", NULL,
+		"nr_total_entries", "driver_filter", "disabled",
+		"tracked_pages", "tracked_lines", "untracked_mappings", NULL,
 	};
 	char path[128], buf[256];
 	int i;
