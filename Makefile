@@ -2,7 +2,7 @@
 # The workshop: fetch Linux 6.12 LTS from Debian, apply patches/, build for ARM, test on QEMU.
 # See README.md.  Every target installs what it needs (apt-get, as root or through sudo).
 
-.PHONY: all run check tree export deps checkpatch kunit clean help
+.PHONY: all run check lint tree export deps checkpatch kunit clean help
 
 all: run
 
@@ -13,6 +13,11 @@ run: deps tree
 ## make check    checkpatch every patch and run the series' KUnit suites on QEMU ARM
 check:
 	@bash scripts/check.sh
+
+## make lint     upstream gates: git am onto a pristine tree, kernel-doc, W=1 and sparse (FULL=1: also
+##               every patch builds alone, and build-only arm LPAE, arm64, x86_64 with DMA_API_DEBUG=y/n)
+lint: tree
+	@bash scripts/lint.sh
 
 ## make tree     create or refresh build/linux: pristine kernel (tag base) + patches/
 tree: deps
