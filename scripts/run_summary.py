@@ -4,7 +4,8 @@
 
 usage: run_summary.py LOG QEMU_EXIT_CODE
 
-The init program (userspace/init.c) prints '@@ ' lines: workloads, dma-api debugfs values, and
+The init program (userspace/init.c) prints '@@ ' lines: workloads, dma-api debugfs values, the
+lines of dma-api/devices (per-device accounting), and
 '@@ expect-report WORKLOAD TEXT' before a workload that must cause exactly one DMA-API report whose
 text contains TEXT.  Exit 1 on a kernel warning, oops, lockdep splat, an unexpected DMA-API report,
 a failed workload, a missing expected report, or a boot that did not finish.
@@ -23,6 +24,7 @@ def main(log_path, qemu_rc):
     with open(log_path, encoding='utf-8', errors='replace') as f:
         lines = [re.sub(r'^\[\s*[\d.]+\]\s*', '', l.rstrip('\r\n')) for l in f]
     workloads, dma_api, expects, reports, problems = [], {}, [], [], []
+    devices = []
     done = False
     for i, line in enumerate(lines):
         if line.startswith('@@ workload '):
@@ -32,6 +34,8 @@ def main(log_path, qemu_rc):
         elif line.startswith('@@ dma-api '):
             f = line.split(None, 3)
             dma_api[f[2]] = f[3] if len(f) > 3 else ''
+        elif line.startswith('@@ dma-devices '):
+            devices.append(line[len('@@ dma-devices '):])
         elif line.startswith('@@ expect-report '):
             f = line.split(None, 3)
             expects.append([f[2], f[3], 0])
@@ -74,6 +78,10 @@ def main(log_path, qemu_rc):
     if dma_api:
         print('dma-debug (/sys/kernel/debug/dma-api): ' +
               ', '.join(f'{k}={v}' for k, v in dma_api.items()))
+    if devices:
+        print('dma-debug per device (/sys/kernel/debug/dma-api/devices):')
+        for d in devices:
+            print('  ' + d)
     for e in expects:
         if e[2] != 1:
             print(f'FAILED: workload {e[0]}: expected one DMA-API report containing "{e[1]}", saw {e[2]}')

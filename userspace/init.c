@@ -6,6 +6,7 @@
  * Lines for the host start with "@@ " (see scripts/run.sh):
  *   @@ workload NAME ops=N result=ok|FAIL [detail]
  *   @@ dma-api FILE VALUE
+ *   @@ dma-devices LINE		(each line of /sys/kernel/debug/dma-api/devices)
  *   @@ done
  */
 #define _GNU_SOURCE
@@ -296,6 +297,28 @@ static void dump_dma_api(void)
 	}
 }
 
+/* Print each line of /sys/kernel/debug/dma-api/devices as '@@ dma-devices LINE'. */
+static void dump_dma_devices(void)
+{
+	static char buf[1 << 16];
+	char *line, *save;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(DEBUGFS "/dma-api/devices", O_RDONLY);
+	if (fd < 0) {
+		say("init: no " DEBUGFS "/dma-api/devices in this kernel\n");
+		return;
+	}
+	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		say("@@ dma-devices %s\n", line);
+}
+
 int main(void)
 {
 	do_mount("proc", "/proc", "proc");
@@ -315,6 +338,7 @@ int main(void)
 	v4l2_dmabuf_workload(100);
 
 	dump_dma_api();
+	dump_dma_devices();
 	say("@@ done\n");
 	sync();
 	reboot(RB_AUTOBOOT);	/* QEMU runs with -no-reboot: this ends it */
