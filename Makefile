@@ -2,7 +2,7 @@
 # The workshop: fetch Linux 6.12 LTS from Debian, apply patches/, build for ARM, test on QEMU.
 # See README.md.  Every target installs what it needs (apt-get, as root or through sudo).
 
-.PHONY: all run check lint tree export deps checkpatch kunit clean help
+.PHONY: all run check lint tree export deps checkpatch kunit bench clean help
 
 all: run
 
@@ -36,6 +36,10 @@ checkpatch: tree
 ## make kunit T=virt   build and run one KUnit target only
 kunit: tree
 	@bash scripts/kunit.sh $(or $(T),virt)
+
+## make bench   what the series costs: K0 (no dma-debug), K1 (upstream), K2 (series) on QEMU; BENCHMARKS.md
+bench: deps tree
+	@bash scripts/bench.sh
 
 ## make clean    remove build outputs but keep build/linux (your work tree)
 clean:

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dma-bench: what dma-debug costs, measured from inside the kernel.
+ *
+ * Not part of the patch series: scripts/bench.sh copies this file into
+ * kernel/dma/ of every benchmarked tree (K0: base without dma-debug, K1:
+ * base with upstream dma-debug, K2: the series), so that the same code
+ * measures all of them.  It is a KUnit suite only to be run at boot by
+ * the kernel's own KUnit runner; it asserts nothing about speed.
+ *
+ * Figures, each at every level of live DMA_FROM_DEVICE one-page mappings
+ * that the benchmark holds (0, 10^3, 10^4, 10^5 by default):
+ *   map_page  ns per dma_map_page() + dma_mapping_error() + dma_unmap_page()
+ *   map_sg    ns per dma_map_sg() + dma_unmap_sg() of 16 one-page entries
+ *   cow_off / cow_on
+ *             ns per copy-on-write fault (write to a read-faulted page of a
+ *             private mapping of a shmem file), with the series' COW hook
+ *             switched off / on; kernels without the hook report cow_off only
+ *   mem       the tracker's own objects (see dma_bench_tracker_mem())
+ *   tput_off / tput_on  (case "throughput")
+ *             COW faults per second of 2 kthreads on 2 CPUs sharing one mm
+ *
+ * Under QEMU -icount shift=0 a nanosecond of guest time is one instruction.
+ * Results are printed as lines starting with "dma-bench: ".
+ */
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/moduleparam.h>
+#include <linux/pagemap.h>
+#include <linux/scatterlist.h>
+#include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+static unsigned int live_max = 100000;
+module_param(live_max, uint, 0444);
+MODULE_PARM_DESC(live_max, "highest number of live mappings held");
+static unsigned int rounds = 7;
+module_param(rounds, uint, 0444);
+MODULE_PARM_DESC(rounds, "rounds per figure and level");
+static unsigned int ops = 1000;
+module_param(ops, uint, 0444);
+MODULE_PARM_DESC(ops, "map+unmap operations per round");
+static unsigned int cow_pages = 256;
+module_param(cow_pages, uint, 0444);
+MODULE_PARM_DESC(cow_pages, "pages copied on write per round (per thread)");
+static unsigned int tput_ms = 1000;
+module_param(tput_ms, uint, 0444);
+MODULE_PARM_DESC(tput_ms, "duration of one throughput trial in ms");
+
+#define DMA_BENCH_OP_PAGES	16
+
+/**
+ * struct dma_bench_mem - the dma-debug tracker's own memory
+ * @entries: dma_debug_entry objects in use
+ * @entry_size: bytes per entry
+ * @records: tracker objects other than tree nodes (the series: one per page)
+ * @record_size: bytes per record
+ * @nodes: radix-tree/XArray nodes of the tracker's own trees
+ * @node_size: bytes per node
+ * @fixed: memory allocated once whatever the number of mappings
+ */
+struct dma_bench_mem {
+	unsigned long entries, entry_size;
+	unsigned long records, record_size;
+	unsigned long nodes, node_size;
+	unsigned long fixed;
+};
+
+void dma_bench_tracker_mem(struct dma_bench_mem *m);
+bool dma_bench_cow_hook_present(void);
+void dma_bench_cow_hook_set(bool on);
+
+/* Kernels with dma-debug get their own from scripts/bench.sh (tracker-*.c). */
+void __weak dma_bench_tracker_mem(struct dma_bench_mem *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+/* The K2 tree's mm/memory.c overrides these (see scripts/bench.sh). */
+bool __weak dma_bench_cow_hook_present(void)
+{
+	return false;
+}
+
+void __weak dma_bench_cow_hook_set(bool on)
+{
+}
+
+struct dma_bench {
+	struct kunit *test;
+	struct device *dev;
+	struct page **live;
+	dma_addr_t *live_dma;
+	unsigned int nr_live;
+	struct page *op[DMA_BENCH_OP_PAGES];
+	struct sg_table sgt;
+	struct file *file;
+	unsigned long addr;
+	unsigned int nr_cow;
+	u64 *val;
+};
+
+static void dma_bench_print(const char *fig, unsigned int live, const u64 *val,
+			    unsigned int n)
+{
+	char buf[256];
+	int len = 0;
+	unsigned int i;
+
+	for (i = 0; i < n && len < sizeof(buf); i++)
+		len += scnprintf(buf + len, sizeof(buf) - len, " %llu", val[i]);
+	pr_info("dma-bench: %s live=%u:%s\n", fig, live, buf);
+}
+
+static void dma_bench_release(struct kunit *test, struct dma_bench *b)
+{
+	unsigned int i;
+
+	while (b->nr_live) {
+		b->nr_live--;
+		dma_unmap_page(b->dev, b->live_dma[b->nr_live], PAGE_SIZE,
+			       DMA_FROM_DEVICE);
+	}
+	if (b->live) {
+		for (i = 0; i < live_max && b->live[i]; i++)
+			__free_page(b->live[i]);
+		vfree(b->live);
+		b->live = NULL;
+	}
+	vfree(b->live_dma);
+	b->live_dma = NULL;
+	for (i = 0; i < DMA_BENCH_OP_PAGES; i++)
+		if (b->op[i])
+			__free_page(b->op[i]);
+	sg_free_table(&b->sgt);
+	if (b->file)
+		fput(b->file);
+}
+
+static void dma_bench_exit(struct kunit *test)
+{
+	struct dma_bench *b = test->priv;
+
+	if (b)
+		dma_bench_release(test, b);
+	dma_bench_cow_hook_set(true);
+}
+
+static int dma_bench_init(struct kunit *test)
+{
+	struct dma_bench *b;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	test->priv = b;
+	b->test = test;
+	b->val = kunit_kcalloc(test, 2 * rounds, sizeof(*b->val), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b->val);
+
+	b->dev = kunit_device_register(test, "dma-bench");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->dev);
+	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(b->dev, DMA_BIT_MASK(32)), 0);
+
+	/* Live pages: any page will do, highmem included */
+	b->live = vzalloc(array_size(live_max, sizeof(*b->live)));
+	b->live_dma = vzalloc(array_size(live_max, sizeof(*b->live_dma)));
+	KUNIT_ASSERT_TRUE(test, b->live && b->live_dma);
+	for (i = 0; i < live_max; i++) {
+		b->live[i] = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, b->live[i], "page %u of %u", i, live_max);
+	}
+
+	/* The pages the timed operations map: lowmem, as most drivers' */
+	for (i = 0; i < DMA_BENCH_OP_PAGES; i++) {
+		b->op[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, b->op[i]);
+	}
+	KUNIT_ASSERT_EQ(test, sg_alloc_table(&b->sgt, DMA_BENCH_OP_PAGES, GFP_KERNEL), 0);
+	for_each_sgtable_sg(&b->sgt, sg, i)
+		sg_set_page(sg, b->op[i], PAGE_SIZE, 0);
+	return 0;
+}
+
+/* Hold @target live one-page DMA_FROM_DEVICE mappings. */
+static void dma_bench_grow(struct kunit *test, struct dma_bench *b, unsigned int target)
+{
+	dma_addr_t dma;
+
+	while (b->nr_live < target) {
+		dma = dma_map_page(b->dev, b->live[b->nr_live], 0, PAGE_SIZE, DMA_FROM_DEVICE);
+		KUNIT_ASSERT_FALSE(test, dma_mapping_error(b->dev, dma));
+		b->live_dma[b->nr_live++] = dma;
+	}
+}
+
+static u64 dma_bench_map_page_round(struct kunit *test, struct dma_bench *b)
+{
+	unsigned int i;
+	dma_addr_t dma;
+	u64 t0, t;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < ops; i++) {
+		dma = dma_map_page(b->dev, b->op[i % DMA_BENCH_OP_PAGES], 0, PAGE_SIZE,
+				   DMA_FROM_DEVICE);
+		if (unlikely(dma_mapping_error(b->dev, dma)))
+			break;
+		dma_unmap_page(b->dev, dma, PAGE_SIZE, DMA_FROM_DEVICE);
+	}
+	t = ktime_get_ns() - t0;
+	KUNIT_ASSERT_EQ(test, i, ops);
+	return div_u64(t, ops);
+}
+
+static u64 dma_bench_map_sg_round(struct kunit *test, struct dma_bench *b)
+{
+	unsigned int i, n = max(ops / 8, 1U);
+	int mapped = 0;
+	u64 t0, t;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		mapped = dma_map_sg(b->dev, b->sgt.sgl, DMA_BENCH_OP_PAGES, DMA_FROM_DEVICE);
+		if (unlikely(mapped <= 0))
+			break;
+		dma_unmap_sg(b->dev, b->sgt.sgl, DMA_BENCH_OP_PAGES, DMA_FROM_DEVICE);
+	}
+	t = ktime_get_ns() - t0;
+	KUNIT_ASSERT_EQ(test, i, n);
+	return div_u64(t, n);
+}
+
+/* A private mapping of a shmem file whose pages are all in the page cache */
+static void dma_bench_cow_setup(struct kunit *test, struct dma_bench *b, unsigned int nr)
+{
+	struct folio *folio;
+	unsigned int i;
+
+	b->nr_cow = nr;
+	b->file = shmem_file_setup("dma-bench", (loff_t)nr * PAGE_SIZE, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->file);
+	for (i = 0; i < nr; i++) {
+		folio = shmem_read_folio(b->file->f_mapping, i);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, folio);
+		folio_put(folio);
+	}
+	b->addr = kunit_vm_mmap(test, b->file, 0, (unsigned long)nr * PAGE_SIZE,
+				PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	KUNIT_ASSERT_TRUE_MSG(test, b->addr && !IS_ERR_VALUE(b->addr), "vm_mmap() failed: %ld",
+			      (long)b->addr);
+}
+
+/*
+ * Read-fault @nr pages at @addr (untimed), write to each (timed: one
+ * copy-on-write fault each), drop the copies.  Return the ns of the writes.
+ */
+static s64 dma_bench_cow_pass(struct mm_struct *mm, unsigned long addr, unsigned int nr)
+{
+	unsigned long a, end = addr + (unsigned long)nr * PAGE_SIZE;
+	char c;
+	u64 t0, t;
+
+	for (a = addr; a < end; a += PAGE_SIZE)
+		if (get_user(c, (char __user *)a))
+			return -EFAULT;
+	t0 = ktime_get_ns();
+	for (a = addr; a < end; a += PAGE_SIZE)
+		if (put_user(1, (char __user *)a))
+			return -EFAULT;
+	t = ktime_get_ns() - t0;
+	if (do_madvise(mm, addr, end - addr, MADV_DONTNEED))
+		return -EINVAL;
+	return t;
+}
+
+static u64 dma_bench_cow_round(struct kunit *test, struct dma_bench *b)
+{
+	s64 t = dma_bench_cow_pass(current->mm, b->addr, b->nr_cow);
+
+	KUNIT_ASSERT_GE(test, t, 0);
+	return div_u64(t, b->nr_cow);
+}
+
+static void dma_bench_mem_print(unsigned int live)
+{
+	struct dma_bench_mem m;
+
+	dma_bench_tracker_mem(&m);
+	pr_info("dma-bench: mem live=%u: entries=%lu entry_size=%lu records=%lu record_size=%lu nodes=%lu node_size=%lu fixed=%lu\n",
+		live, m.entries, m.entry_size, m.records, m.record_size, m.nodes, m.node_size,
+		m.fixed);
+}
+
+static unsigned int dma_bench_next_level(unsigned int live)
+{
+	unsigned int next = live ? live * 10 : 1000;
+
+	if (live >= live_max)
+		return UINT_MAX;
+	return min(next, live_max);
+}
+
+/* Figures 1, 2 and 4, at every level of live mappings (run under -icount) */
+static void dma_bench_icount(struct kunit *test)
+{
+	struct dma_bench *b = test->priv;
+	bool hook = dma_bench_cow_hook_present();
+	unsigned int live, r;
+
+	dma_bench_cow_setup(test, b, cow_pages);
+	pr_info("dma-bench: start live_max=%u rounds=%u ops=%u cow_pages=%u hook=%d cpus=%u\n",
+		live_max, rounds, ops, cow_pages, hook, num_online_cpus());
+
+	for (live = 0; live != UINT_MAX; live = dma_bench_next_level(live)) {
+		dma_bench_grow(test, b, live);
+
+		/* Warm up caches and the allocators, then measure. */
+		dma_bench_map_page_round(test, b);
+		for (r = 0; r < rounds; r++)
+			b->val[r] = dma_bench_map_page_round(test, b);
+		dma_bench_print("map_page", live, b->val, rounds);
+
+		dma_bench_map_sg_round(test, b);
+		for (r = 0; r < rounds; r++)
+			b->val[r] = dma_bench_map_sg_round(test, b);
+		dma_bench_print("map_sg", live, b->val, rounds);
+
+		/* COW hook off and on alternately, when the kernel has it */
+		dma_bench_cow_hook_set(false);
+		dma_bench_cow_round(test, b);
+		for (r = 0; r < rounds; r++) {
+			dma_bench_cow_hook_set(false);
+			b->val[r] = dma_bench_cow_round(test, b);
+			if (hook) {
+				dma_bench_cow_hook_set(true);
+				b->val[rounds + r] = dma_bench_cow_round(test, b);
+			}
+		}
+		dma_bench_cow_hook_set(true);
+		dma_bench_print("cow_off", live, b->val, rounds);
+		if (hook)
+			dma_bench_print("cow_on", live, b->val + rounds, rounds);
+
+		dma_bench_mem_print(live);
+	}
+	pr_info("dma-bench: done\n");
+}
+
+struct dma_bench_thread {
+	struct task_struct *task;
+	struct mm_struct *mm;
+	unsigned long addr;
+	unsigned int nr;
+	atomic_t *start;
+	bool *stop;
+	u64 faults;
+	int err;
+	struct completion done;
+};
+
+static int dma_bench_thread_fn(void *data)
+{
+	struct dma_bench_thread *t = data;
+	s64 rc;
+
+	kthread_use_mm(t->mm);
+	/* Start together: each thread announces itself and waits for both */
+	atomic_inc(t->start);
+	while (atomic_read(t->start) < 2)
+		cpu_relax();
+	while (!READ_ONCE(*t->stop)) {
+		rc = dma_bench_cow_pass(t->mm, t->addr, t->nr);
+		if (rc < 0) {
+			t->err = rc;
+			break;
+		}
+		t->faults += t->nr;
+		cond_resched();
+	}
+	kthread_unuse_mm(t->mm);
+	complete(&t->done);
+	return 0;
+}
+
+/* One trial: COW faults per second of 2 threads on CPUs 0 and 1 */
+static u64 dma_bench_tput_trial(struct kunit *test, struct dma_bench *b)
+{
+	struct dma_bench_thread t[2] = {};
+	atomic_t start = ATOMIC_INIT(0);
+	bool stop = false;
+	u64 t0, ns;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		t[i].mm = current->mm;
+		t[i].addr = b->addr + (unsigned long)i * cow_pages * PAGE_SIZE;
+		t[i].nr = cow_pages;
+		t[i].start = &start;
+		t[i].stop = &stop;
+		init_completion(&t[i].done);
+		t[i].task = kthread_create(dma_bench_thread_fn, &t[i], "dma-bench/%d", i);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t[i].task);
+		kthread_bind(t[i].task, i);
+	}
+	/* No busy wait here: this thread may share a CPU with one of them. */
+	t0 = ktime_get_ns();
+	for (i = 0; i < 2; i++)
+		wake_up_process(t[i].task);
+	msleep(tput_ms);
+	WRITE_ONCE(stop, true);
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&t[i].done);
+	ns = ktime_get_ns() - t0;
+	for (i = 0; i < 2; i++)
+		KUNIT_ASSERT_EQ(test, t[i].err, 0);
+	return div64_u64((t[0].faults + t[1].faults) * NSEC_PER_SEC, ns);
+}
+
+/* Figure 3: 2-thread COW throughput, hook on and off alternately (no -icount) */
+static void dma_bench_throughput(struct kunit *test)
+{
+	struct dma_bench *b = test->priv;
+	unsigned int live, r;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 CPUs");
+	if (!dma_bench_cow_hook_present())
+		kunit_skip(test, "this kernel has no COW hook");
+
+	dma_bench_cow_setup(test, b, 2 * cow_pages);
+	pr_info("dma-bench: start live_max=%u rounds=%u tput_ms=%u cow_pages=%u hook=1 cpus=%u\n",
+		live_max, rounds, tput_ms, cow_pages, num_online_cpus());
+
+	for (live = 0; live != UINT_MAX; live = dma_bench_next_level(live)) {
+		dma_bench_grow(test, b, live);
+		for (r = 0; r < rounds; r++) {
+			/* A B B A: neither state always runs first */
+			dma_bench_cow_hook_set(r & 1);
+			b->val[r + (r & 1 ? 0 : rounds)] = dma_bench_tput_trial(test, b);
+			dma_bench_cow_hook_set(!(r & 1));
+			b->val[r + (r & 1 ? rounds : 0)] = dma_bench_tput_trial(test, b);
+		}
+		dma_bench_cow_hook_set(true);
+		dma_bench_print("tput_on", live, b->val, rounds);
+		dma_bench_print("tput_off", live, b->val + rounds, rounds);
+	}
+	pr_info("dma-bench: done\n");
+}
+
+static struct kunit_case dma_bench_cases[] = {
+	KUNIT_CASE_SLOW(dma_bench_icount),
+	KUNIT_CASE_SLOW(dma_bench_throughput),
+	{}
+};
+
+static struct kunit_suite dma_bench_suite = {
+	.name = "dma-bench",
+	.init = dma_bench_init,
+	.exit = dma_bench_exit,
+	.test_cases = dma_bench_cases,
+};
+kunit_test_suite(dma_bench_suite);
+
+MODULE_DESCRIPTION("Benchmark of DMA-API debugging (not for upstream)");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the console logs of the dma-bench runs into the table, ratios, BENCHMARKS.md and a plot.
+
+    bench_report.py [--md FILE --plot-dir DIR --elapsed S --rounds N] K0=log K1=log K2=log K2tput=log
+    bench_report.py --smoke K2=log      check that every figure is there (make check)
+"""
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+LINE = re.compile(r'dma-bench: (\w+) live=(\d+):(.*)$')
+TARGET_HOOK = 0.02
+TARGET_MAP = 0.8
+TARGET_GROWTH = 1.1
+TARGET_TPUT = 0.98
+
+
+def parse(path):
+    """{fig: {live: [values]}}, {live: {key: value}} for mem, and the start line."""
+    figs, mem, start = {}, {}, ''
+    with open(path, errors='replace') as f:
+        for line in f:
+            if 'dma-bench: start' in line:
+                start = line.split('dma-bench: ', 1)[1].strip()
+            m = LINE.search(line.rstrip())
+            if not m:
+                continue
+            fig, live, rest = m.group(1), int(m.group(2)), m.group(3)
+            if fig == 'mem':
+                mem[live] = {k: int(v) for k, v in re.findall(r'(\w+)=(\d+)', rest)}
+            else:
+                figs.setdefault(fig, {})[live] = [int(v) for v in rest.split()]
+    return figs, mem, start
+
+
+def med(vals):
+    return statistics.median(vals)
+
+
+def cell(vals):
+    if not vals:
+        return 'n/a'
+    return f'{med(vals):,.0f} ({min(vals):,}–{max(vals):,})'
+
+
+def fmt_live(n):
+    return {0: '0', 1000: '10^3', 10000: '10^4', 100000: '10^5'}.get(n, f'{n:,}')
+
+
+def tracker_bytes(m):
+    return m.get('records', 0) * m.get('record_size', 0) + m.get('nodes', 0) * m.get('node_size', 0)
+
+
+def smoke(runs):
+    figs, mem, _ = parse(runs['K2'])
+    want = ['map_page', 'map_sg', 'cow_off', 'cow_on', 'tput_on', 'tput_off']
+    ok = True
+    for fig in want:
+        for live in (0, 1000):
+            vals = figs.get(fig, {}).get(live)
+            # A throughput trial on a loaded host may complete no pass: 0 faults/s is a value.
+            if not vals or min(vals) < (0 if fig.startswith('tput') else 1):
+                print(f'bench smoke: figure {fig} at {live} live mappings is missing or zero')
+                ok = False
+    for live in (0, 1000):
+        if live not in mem:
+            print(f'bench smoke: no memory figure at {live} live mappings')
+            ok = False
+    if ok and mem[1000].get('records', 0) < 1000:
+        print(f'bench smoke: the tracker counts {mem[1000].get("records")} records for 1000 live pages')
+        ok = False
+    if ok:
+        print('bench smoke: every figure present (lockdep kernel: values not meaningful): ' +
+              ', '.join(f'{f} {med(figs[f][1000]):,.0f}' for f in want))
+    return 0 if ok else 1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--smoke', action='store_true')
+    ap.add_argument('--md')
+    ap.add_argument('--plot-dir')
+    ap.add_argument('--elapsed', type=int, default=0)
+    ap.add_argument('--rounds', type=int, default=0)
+    ap.add_argument('--trees', default='')
+    ap.add_argument('runs', nargs='+')
+    a = ap.parse_args()
+    runs = dict(r.split('=', 1) for r in a.runs)
+    if a.smoke:
+        return smoke(runs)
+
+    data = {k: parse(v) for k, v in runs.items()}
+    levels = sorted(data['K2'][0]['map_page'])
+    out = []
+    p = out.append
+    head = '| figure | kernel | ' + ' | '.join(f'{fmt_live(n)} live' for n in levels) + ' |'
+    sep = '| --- | --- |' + ' ---: |' * len(levels)
+
+    def row(fig_label, kernel, series):
+        p(f'| {fig_label} | {kernel} | ' + ' | '.join(cell(series.get(n, [])) for n in levels) + ' |')
+
+    p(head)
+    p(sep)
+    for fig, label in (('map_page', '1a map+unmap page (instr)'), ('map_sg', '1b map+unmap sg×16 (instr)')):
+        for k in ('K0', 'K1', 'K2'):
+            row(label, k, data[k][0].get(fig, {}))
+    row('2 COW fault (instr)', 'K0', data['K0'][0].get('cow_off', {}))
+    row('2 COW fault (instr)', 'K1', data['K1'][0].get('cow_off', {}))
+    row('2 COW fault (instr)', 'K2 hook off', data['K2'][0].get('cow_off', {}))
+    row('2 COW fault (instr)', 'K2 hook on', data['K2'][0].get('cow_on', {}))
+    tp = data.get('K2tput', ({}, {}, ''))[0]
+    row('3 2-thread COW (faults/s)', 'K2 hook off', tp.get('tput_off', {}))
+    row('3 2-thread COW (faults/s)', 'K2 hook on', tp.get('tput_on', {}))
+    for k in ('K1', 'K2'):
+        mem = data[k][1]
+        p(f'| 4 tracker bytes per tracked page | {k} | ' + ' | '.join(
+            (f'{tracker_bytes(mem[n]) / n:,.0f}' if n and n in mem else '–') for n in levels) + ' |')
+    table = '\n'.join(out)
+
+    # Ratios and targets
+    r = []
+    verdicts = []
+    q = r.append
+    k1m, k2m = data['K1'][0]['map_page'], data['K2'][0]['map_page']
+    k1s, k2s = data['K1'][0]['map_sg'], data['K2'][0]['map_sg']
+    k0m = data['K0'][0]['map_page']
+    q('| ratio | ' + ' | '.join(f'{fmt_live(n)}' for n in levels) + ' |')
+    q('| --- |' + ' ---: |' * len(levels))
+    q('| K1 / K0 map+unmap page | ' + ' | '.join(f'{med(k1m[n]) / med(k0m[n]):.2f}' for n in levels) + ' |')
+    q('| K2 / K1 map+unmap page | ' + ' | '.join(f'{med(k2m[n]) / med(k1m[n]):.2f}' for n in levels) + ' |')
+    q('| K2 / K1 map+unmap sg×16 | ' + ' | '.join(f'{med(k2s[n]) / med(k1s[n]):.2f}' for n in levels) + ' |')
+    on, off = data['K2'][0].get('cow_on', {}), data['K2'][0].get('cow_off', {})
+    hook = {n: (med(on[n]) - med(off[n])) / med(off[n]) for n in levels if n in on and n in off}
+    q('| K2 COW hook cost (on − off) / off | ' + ' | '.join(
+        (f'{hook[n] * 100:+.1f}% ({med(on[n]) - med(off[n]):+,.0f} instr)' if n in hook else 'n/a')
+        for n in levels) + ' |')
+    k1c, k0c = data['K1'][0].get('cow_off', {}), data['K0'][0].get('cow_off', {})
+    q('| K2 hook on / K1 COW fault | ' + ' | '.join(
+        (f'{med(on[n]) / med(k1c[n]):.3f}' if n in on and n in k1c else 'n/a') for n in levels) + ' |')
+    ton, toff = tp.get('tput_on', {}), tp.get('tput_off', {})
+    tratio = {n: [a / b for a, b in zip(ton[n], toff[n])] for n in levels if n in ton and n in toff}
+    q('| K2 2-thread COW throughput on / off (median of paired trials, min–max) | ' + ' | '.join(
+        (f'{med(tratio[n]):.3f} ({min(tratio[n]):.3f}–{max(tratio[n]):.3f})' if n in tratio else 'n/a')
+        for n in levels) + ' |')
+    k1mem, k2mem = data['K1'][1], data['K2'][1]
+    q('| K2 / K1 tracker bytes per tracked page | ' + ' | '.join(
+        (f'{tracker_bytes(k2mem[n]) / tracker_bytes(k1mem[n]):.2f}'
+         if n and n in k1mem and n in k2mem and tracker_bytes(k1mem[n]) else '–') for n in levels) + ' |')
+    ratios = '\n'.join(r)
+
+    top, lo = levels[-1], (1000 if 1000 in levels else levels[0])
+
+    def verdict(name, value, ok, target):
+        verdicts.append(f'| {name} | {value} | {target} | {"met" if ok else "**MISSED**"} |')
+
+    verdicts.append('| target | measured | wanted | |')
+    verdicts.append('| --- | ---: | ---: | --- |')
+    if top in hook:
+        verdict(f'COW hook cost at {fmt_live(top)} live', f'{hook[top] * 100:+.1f}%', hook[top] <= TARGET_HOOK,
+                f'≤ {TARGET_HOOK * 100:.0f}%')
+    mr = med(k2m[top]) / med(k1m[top])
+    verdict(f'K2/K1 map+unmap page at {fmt_live(top)} live', f'{mr:.2f}×', mr <= TARGET_MAP, f'≤ {TARGET_MAP}×')
+    sr = med(k2s[top]) / med(k1s[top])
+    verdict(f'K2/K1 map+unmap sg×16 at {fmt_live(top)} live', f'{sr:.2f}×', sr <= TARGET_MAP, f'≤ {TARGET_MAP}×')
+    g = med(k2m[top]) / med(k2m[lo])
+    verdict(f'K2 map+unmap page growth {fmt_live(lo)} → {fmt_live(top)}', f'{g:.2f}×', g <= TARGET_GROWTH,
+            f'≤ {TARGET_GROWTH}×')
+    g = med(k2s[top]) / med(k2s[lo])
+    verdict(f'K2 map+unmap sg×16 growth {fmt_live(lo)} → {fmt_live(top)}', f'{g:.2f}×', g <= TARGET_GROWTH,
+            f'≤ {TARGET_GROWTH}×')
+    if top in tratio:
+        t = med(tratio[top])
+        name = f'2-thread COW throughput hook on/off at {fmt_live(top)} live'
+        lo_r, hi_r = min(tratio[top]), max(tratio[top])
+        if hi_r - lo_r > 2 * (1 - TARGET_TPUT):
+            # The paired trials disagree by more than the margin: the host was too noisy to tell.
+            verdicts.append(f'| {name} | {t:.3f} (pairs {lo_r:.2f}–{hi_r:.2f}) | ≥ {TARGET_TPUT} | '
+                            f'**inconclusive**: wall-clock noise of the shared host exceeds the margin |')
+        else:
+            verdict(name, f'{t:.3f}', t >= TARGET_TPUT, f'≥ {TARGET_TPUT}')
+    verdicts_s = '\n'.join(verdicts)
+
+    # Memory detail at each level
+    md = ['| kernel | live | dma_debug_entry in use × size | records × size | tree nodes × size | fixed |',
+          '| --- | ---: | ---: | ---: | ---: | ---: |']
+    for k in ('K1', 'K2'):
+        for n in levels:
+            m = data[k][1].get(n)
+            if not m:
+                continue
+            md.append(f'| {k} | {n:,} | {m["entries"]:,} × {m["entry_size"]} B | {m["records"]:,} × '
+                      f'{m["record_size"]} B | {m["nodes"]:,} × {m["node_size"]} B | {m["fixed"]:,} B |')
+    mem_s = '\n'.join(md)
+
+    print(table)
+    print()
+    print(ratios)
+    print()
+    print(verdicts_s)
+    print()
+    print(mem_s)
+
+    if not a.md:
+        return 0
+    png = None
+    if a.plot_dir:
+        png = plot(data, levels, a.plot_dir)
+    write_md(a, data, table, ratios, verdicts_s, mem_s, png)
+    return 0
+
+
+def plot(data, levels, d):
+    dat = os.path.join(d, 'build', 'bench', 'plot.dat')
+    os.makedirs(os.path.dirname(dat), exist_ok=True)
+    cols = [('K0', 'map_page'), ('K1', 'map_page'), ('K2', 'map_page'),
+            ('K0', 'map_sg'), ('K1', 'map_sg'), ('K2', 'map_sg'),
+            ('K0', 'cow_off'), ('K1', 'cow_off'), ('K2', 'cow_off'), ('K2', 'cow_on')]
+    with open(dat, 'w') as f:
+        for i, n in enumerate(levels):
+            vals = []
+            for k, fig in cols:
+                v = data[k][0].get(fig, {}).get(n)
+                vals.append(f'{med(v):.0f}' if v else 'NaN')
+            f.write(f'{i} "{fmt_live(n)}" ' + ' '.join(vals) + '\n')
+    png = os.path.join(d, 'BENCHMARKS.png')
+    gp = f'''
+set terminal pngcairo size 1500,520 font ",10" noenhanced
+set output "{png}"
+set multiplot layout 1,3 title "dma-debug cost vs live DMA_FROM_DEVICE one-page mappings (QEMU virt, -icount shift=0: instructions)"
+set xlabel "live mappings"
+set ylabel "instructions"
+set key below
+set grid ytics
+set xrange [-0.3:{len(levels) - 0.7}]
+set yrange [0:*]
+set title "dma_map_page + unmap (one page)"
+plot "{dat}" u 1:3:xtic(2) w lp lw 2 t "K0 no dma-debug", "" u 1:4 w lp lw 2 t "K1 upstream dma-debug", "" u 1:5 w lp lw 2 t "K2 the series"
+set title "dma_map_sg + unmap (16 entries)"
+plot "{dat}" u 1:6:xtic(2) w lp lw 2 t "K0", "" u 1:7 w lp lw 2 t "K1", "" u 1:8 w lp lw 2 t "K2"
+set title "copy-on-write fault"
+plot "{dat}" u 1:9:xtic(2) w lp lw 2 t "K0", "" u 1:10 w lp lw 2 t "K1", "" u 1:11 w lp lw 2 t "K2 hook off", "" u 1:12 w lp lw 2 t "K2 hook on"
+unset multiplot
+'''
+    try:
+        subprocess.run(['gnuplot'], input=gp, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f'WARNING: gnuplot failed ({e}); no plot', file=sys.stderr)
+        return None
+    return png
+
+
+def machine():
+    cpu = ''
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        qemu = subprocess.run(['qemu-system-arm', '--version'], capture_output=True, text=True).stdout.split('\n')[0]
+    except OSError:
+        qemu = '?'
+    return f'{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, {qemu}'
+
+
+def write_md(a, data, table, ratios, verdicts, mem, png):
+    starts = '\n'.join(f'- {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput') if k in data)
+    el = f'{a.elapsed // 60} min {a.elapsed % 60} s'
+
+    def param(run, name, default):
+        m = re.search(name + r'=(\d+)', data.get(run, ({}, {}, ''))[2])
+        return int(m.group(1)) if m else default
+    ops = param('K2', 'ops', 1000)
+    cow = param('K2', 'cow_pages', 256)
+    tput_ms = param('K2tput', 'tput_ms', 1000)
+    text = f'''# What the series costs: `make bench`
+
+Generated by `make bench` (scripts/bench.sh, scripts/bench_report.py); do not edit by hand.
+Three kernels from the same base (Linux 6.12.117 from Debian) and the same configuration, differing only in:
+
+- **K0**: base, `CONFIG_DMA_API_DEBUG=n`;
+- **K1**: base, `CONFIG_DMA_API_DEBUG=y` (upstream dma-debug);
+- **K2**: the series (`patches/`), `CONFIG_DMA_API_DEBUG=y`.
+
+Trees measured: {a.trees or 'see build/bench/'}.
+
+Cells are medians of {a.rounds or 'the'} rounds with the min–max in brackets, at 0, 10^3, 10^4 and 10^5 live
+`DMA_FROM_DEVICE` one-page mappings held by the benchmark. Figures 1 and 2 are **instructions** (QEMU
+`-icount shift=0`), figure 3 COW faults per second of wall-clock time, figure 4 bytes.
+
+## Results
+
+{table}
+
+Ratios (of medians):
+
+{ratios}
+
+Targets (issue 7):
+
+{verdicts}
+
+Memory detail (figure 4; "records" are the series' per-page `struct dma_debug_page`, "tree nodes" the
+nodes of upstream's `dma_active_cacheline` radix tree or of the series' 64 XArray shards, "fixed" the
+series' negative filter, allocated once at boot; `dma_debug_entry` objects are per mapping, not
+per tracked page, and not counted in the per-page figure):
+
+{mem}
+
+![cost vs live mappings](BENCHMARKS.png)
+
+## Method
+
+- **Benchmark code**: `bench/dma_bench.c`, a KUnit suite `dma-bench` kept outside `patches/`; `make bench`
+  copies it into `kernel/dma/` of a git worktree of `build/linux` at `base` (K0, K1) and at `HEAD` (K2),
+  under `build/bench/`, and builds each with the kernel's `kunit.py` (ccache). It asserts nothing about speed.
+- **Configuration**: `bench/bench.kunitconfig` + `kunit/qemu_configs/arm_virt_smp.py`'s options (QEMU `virt`,
+  Cortex-A15, SMP, HIGHMEM, SHMEM, DEBUG_FS; no lockdep, which alone costs more than the COW budget), with
+  `bench/dma-debug-off.kunitconfig` (K0) or `bench/dma-debug-on.kunitconfig` (K1, K2).
+  The K1 and K2 `.config`s are compared; a difference beyond `DMA_API_DEBUG*` is warned about.
+- **Figures 1, 2, 4**: one boot per kernel with `-smp 1 -icount shift=0 -m 1024` (QEMU's clock advances 1 ns
+  per instruction, so `ktime_get_ns()` deltas count instructions; icount with `-smp 2` hangs at boot on
+  this QEMU). The suite allocates the pages first, then grows the number of live one-page
+  `DMA_FROM_DEVICE` mappings of a KUnit device (dma-direct, not coherent, 32-bit mask: as on real ARM,
+  every map and unmap does cache maintenance) to each level and measures there, after one warm-up round:
+  - 1a: {ops} × (`dma_map_page()` + `dma_mapping_error()` + `dma_unmap_page()`) of one of 16 lowmem pages;
+  - 1b: {max(ops // 8, 1)} × (`dma_map_sg()` + `dma_unmap_sg()`) of a 16-entry table of one-page entries;
+  - 2: a private writable mapping (`vm_mmap()` in the KUnit thread's test mm) of a {cow}-page shmem file
+    whose pages are in the page cache: every round read-faults all pages (untimed), writes one byte to
+    each (timed: each write is one copy-on-write fault in `wp_page_copy()`, taken from kernel mode by
+    `put_user()`), and drops the copies with `MADV_DONTNEED` (untimed). In K2 the COW hook is switched off and
+    on in alternate rounds; the switch is a static branch around the hook's two calls in `mm/memory.c`,
+    inserted into the K2 tree by `make bench` (`bench/cow-hook-switch.c`, not in the series): "hook on" costs
+    one static-branch no-op more than the series itself. The suite allocates all its live-mapping pages
+    first (`GFP_HIGHUSER`, up to 10^5 pages), which with 10^5 takes all 256 MiB of HighMem, so the shmem
+    pages and their copies are lowmem at every level and the copy needs no kmap: a COW fault costs about
+    2,800 instructions here, about 3,900 when the pages are in HighMem (a run with 10^4 at most).
+  - 4: the tracker's own objects, counted in the kernel by a helper appended to `kernel/dma/debug.c`
+    of each tree (`bench/tracker-k1.c`, `bench/tracker-k2.c`): K1's radix-tree nodes (walked), K2's
+    `dma_debug_page` records (`kmem_cache_size()` each) and XArray nodes (walked), `sizeof(struct xa_node)`
+    per node. Bytes per tracked page = (records + nodes) / live mappings (each mapping is one page).
+- **Figure 3**: one boot of K2 with `-smp 2 -accel tcg,thread=multi` (real parallel vCPUs, no icount). Two
+  kthreads bound to CPUs 0 and 1 share the test mm and each runs the figure-2 loop on its own {cow} pages
+  for {tput_ms} ms (`BENCH_TPUT_MS`); faults per second of wall-clock time (the guest clock follows the host's).
+  Trials alternate hook off/on as A B B A; the ratio is the median of the on/off ratios of paired trials.
+  The host's 2 cores were shared with other work: wall-clock figures are noisier than the icount ones.
+- Every run's parameters, as the guest printed them:
+{starts}
+- `make check` runs `scripts/bench.sh --smoke`: the same suite on the K2 tree with the `virt` KUnit
+  configuration (lockdep, so no figures), 10^3 live mappings, 2 rounds, and checks that every figure is there.
+
+## Machine
+
+{machine()}; `make bench` took **{el}** (3 kernel builds with ccache, 4 boots).
+The first `make bench` in a work tree builds the three kernels cold: on this host, shared with four other
+engineers' kernel builds, that took 14 min (K2), 3 min (K1: its configuration is K2's, so ccache hits
+everything the series does not touch) and 11 min (K0), measured 2026-11-21; the runs themselves take
+about 2.5 minutes (the icount boots seconds each, the throughput boot 4 × 2 × rounds × `BENCH_TPUT_MS`).
+'''
+    with open(a.md, 'w') as f:
+        f.write(text)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
