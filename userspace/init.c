@@ -5,7 +5,10 @@
  *
  * Lines for the host start with "@@ " (see scripts/run.sh):
  *   @@ workload NAME ops=N result=ok|FAIL [detail]
+ *   @@ dma-maps NAME N			DMA map calls made while workload NAME ran
+ *   @@ expect-report NAME TEXT		workload NAME must cause one DMA-API report containing TEXT
  *   @@ dma-api FILE VALUE
+ *   @@ dma-devices LINE			/sys/kernel/debug/dma-api/devices, if the kernel has it
  *   @@ done
  */
 #define _GNU_SOURCE
@@ -267,6 +270,204 @@ static void odirect_fork(const char *disk, int forks)
 	    st.fail ? "FAIL" : "ok", st.ios, nforks);
 }
 
+/* The pfn that maps user address p, from /proc/self/pagemap (init runs as root), or 0. */
+static unsigned long user_pfn(const void *p)
+{
+	unsigned long long ent = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &ent, sizeof(ent), (off_t)((unsigned long)p / PAGE) * sizeof(ent)) != sizeof(ent))
+		ent = 0;
+	close(fd);
+	return (ent >> 63) & 1 ? (unsigned long)(ent & ((1ULL << 55) - 1)) : 0;
+}
+
+/*
+ * Workload 'true-positive': the NET_DMA bug, on purpose.  The series' test module
+ * (lib/test_dma_assert_idle.c, CONFIG_TEST_DMA_ASSERT_IDLE) takes a page of this process with
+ * get_user_pages() (a reference, not FOLL_PIN) and keeps it mapped DMA_FROM_DEVICE for its test
+ * device; the process forks and writes to the page, so the COW fault copies a page a device may
+ * still be writing to.  Exactly one report naming the device and the pfn must follow: the line
+ * '@@ expect-report' tells run_summary.py which.  The child never writes (that would be a
+ * second copy of the same page); the mapping is released afterwards.
+ */
+#define TP_FILE DEBUGFS "/test_dma_assert_idle/user_page"
+
+static void true_positive(void)
+{
+	unsigned long pfn = 0, new_pfn = 0;
+	char cmd[64], state[96] = "", dev[64] = "";
+	int fd, status, pfd[2], mapped = 0;
+	const char *err = NULL;
+	ssize_t n;
+	char *buf;
+	pid_t pid;
+
+	buf = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fd = open(TP_FILE, O_RDWR);
+	if (buf == MAP_FAILED || fd < 0) {
+		say("@@ workload true-positive ops=0 result=FAIL %s: %s (CONFIG_TEST_DMA_ASSERT_IDLE=y?)\n",
+		    TP_FILE, strerror(errno));
+		return;
+	}
+	buf[0] = 'a';
+	snprintf(cmd, sizeof(cmd), "map %p", (void *)buf);
+	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
+		err = "map failed";
+		goto out;
+	}
+	mapped = 1;
+	n = pread(fd, state, sizeof(state) - 1, 0);
+	state[n > 0 ? n : 0] = 0;
+	if (sscanf(state, "pfn 0x%lx device %63s", &pfn, dev) != 2 || pfn != user_pfn(buf)) {
+		err = "the module maps another page than the process's";
+		goto out;
+	}
+	say("@@ expect-report true-positive %s: cpu touching an active dma mapped page [pfn=0x%lx]\n",
+	    dev, pfn);
+	if (pipe(pfd)) {
+		err = "pipe failed";
+		goto out;
+	}
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		close(pfd[1]);
+		/* Keep the page shared until the parent has written; never write to it. */
+		_exit(read(pfd[0], &c, 1) < 0 ? 1 : 0);
+	}
+	close(pfd[0]);
+	if (pid < 0) {
+		err = "fork failed";
+		close(pfd[1]);
+		goto out;
+	}
+	buf[0] = 'b';			/* the COW copy: the report */
+	new_pfn = user_pfn(buf);
+	close(pfd[1]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		err = "the child failed";
+	else if (!new_pfn || new_pfn == pfn)
+		err = "the write after fork did not copy the page";
+out:
+	if (mapped && write(fd, "unmap", 5) != 5 && !err)
+		err = "unmap failed";
+	close(fd);
+	munmap(buf, PAGE);
+	say("@@ workload true-positive ops=%d result=%s cow_copies=%d device=%s pfn=0x%lx copy_pfn=0x%lx%s%s\n",
+	    err ? 0 : 1, err ? "FAIL" : "ok", err ? 0 : 1, dev[0] ? dev : "-", pfn, new_pfn,
+	    err ? " error: " : "", err ? err : "");
+}
+
+/*
+ * DMA mappings per workload: the kernel's dma tracepoints fire at the same call sites as
+ * dma-debug's hooks (kernel/dma/mapping.c), one event per map call (an sg list is one).
+ * Events written = entries + overrun in each CPU's ring buffer (nothing reads it).
+ */
+#define TRACEFS "/sys/kernel/tracing"
+
+static const char *const dma_map_events[] = {
+	"dma_map_page", "dma_map_sg", "dma_map_resource", "dma_alloc", "dma_alloc_pages",
+	"dma_alloc_sgt", NULL,
+};
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+static int dma_events_on;
+
+static void dma_events_enable(void)
+{
+	char path[128];
+	int i;
+
+	do_mount("tracefs", TRACEFS, "tracefs");
+	for (i = 0; dma_map_events[i]; i++) {
+		snprintf(path, sizeof(path), TRACEFS "/events/dma/%s/enable", dma_map_events[i]);
+		if (write_file(path, "1"))
+			return;
+	}
+	dma_events_on = !write_file(TRACEFS "/tracing_on", "1");
+}
+
+static long dma_events_written(void)
+{
+	long total = 0;
+	int cpu;
+
+	if (!dma_events_on)
+		return -1;
+	for (cpu = 0; ; cpu++) {
+		char path[96], buf[512], *p;
+		ssize_t n;
+		int fd;
+
+		snprintf(path, sizeof(path), TRACEFS "/per_cpu/cpu%d/stats", cpu);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			break;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		if ((p = strstr(buf, "entries: ")))
+			total += strtol(p + 9, NULL, 10);
+		if ((p = strstr(buf, "overrun: ")))
+			total += strtol(p + 9, NULL, 10);
+	}
+	return total;
+}
+
+/* Run a workload and print '@@ dma-maps NAME N': the DMA map calls made while it ran. */
+#define RUN_COUNTED(name, call) do {					\
+		long __before = dma_events_written();			\
+		call;							\
+		if (__before >= 0)					\
+			say("@@ dma-maps %s %ld\n", name,		\
+			    dma_events_written() - __before);		\
+	} while (0)
+
+/* 'make check' boots the run kernel with workloads=short: small counts, no disk workload. */
+static int short_run(void)
+{
+	char buf[1024];
+	ssize_t n;
+	int fd = open("/proc/cmdline", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return strstr(buf, "workloads=short") != NULL;
+}
+
+/* The per-device counters (dma-api/devices), when the kernel has them: '@@ dma-devices LINE'. */
+static void dump_dma_devices(void)
+{
+	FILE *f = fopen(DEBUGFS "/dma-api/devices", "r");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		say("@@ dma-devices %s\n", line);
+	}
+	fclose(f);
+}
+
 /* Print every small file of /sys/kernel/debug/dma-api as '@@ dma-api NAME VALUE' (first line). */
 static void dump_dma_api(void)
 {
@@ -294,25 +495,41 @@ static void dump_dma_api(void)
 		buf[strcspn(buf, "\n")] = 0;
 		say("@@ dma-api %s %s\n", files[i], buf[0] ? buf : "-");
 	}
+	dump_dma_devices();
 }
 
 int main(void)
 {
+	int quick;
+
 	do_mount("proc", "/proc", "proc");
 	do_mount("sysfs", "/sys", "sysfs");
 	do_mount("debugfs", DEBUGFS, "debugfs");
 	do_mount("devtmpfs", "/dev", "devtmpfs");
 	do_mount("tmpfs", "/tmp", "tmpfs");
-	say("@@ init cpus=%ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+	quick = short_run();
+	dma_events_enable();
+	say("@@ init cpus=%ld mode=%s\n", sysconf(_SC_NPROCESSORS_ONLN), quick ? "short" : "full");
 
-	say("init: workload cow-storm: 4 processes on 2 CPUs fork and write 2 x 4 MiB, 8 rounds\n");
-	cow_storm(4, 8, 4UL << 20);
+	if (quick) {
+		say("init: workload cow-storm (short): 2 processes on 2 CPUs fork and write 2 x 1 MiB, 2 rounds\n");
+		RUN_COUNTED("cow-storm", cow_storm(2, 2, 1UL << 20));
+		say("init: workload v4l2-dmabuf (short): vivid-000 -> dma-buf -> vivid-001, 20 frames\n");
+		RUN_COUNTED("v4l2-dmabuf", v4l2_dmabuf_workload(20));
+	} else {
+		say("init: workload cow-storm: 4 processes on 2 CPUs fork and write 2 x 4 MiB, 8 rounds\n");
+		RUN_COUNTED("cow-storm", cow_storm(4, 8, 4UL << 20));
 
-	say("init: workload odirect-fork: O_DIRECT I/O on /dev/vda while the process forks, 200 forks\n");
-	odirect_fork("/dev/vda", 200);
+		say("init: workload odirect-fork: O_DIRECT I/O on /dev/vda while the process forks, 200 forks\n");
+		RUN_COUNTED("odirect-fork", odirect_fork("/dev/vda", 200));
 
-	say("init: workload v4l2-dmabuf: vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 100 frames\n");
-	v4l2_dmabuf_workload(100);
+		say("init: workload v4l2-dmabuf: vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 100 frames\n");
+		RUN_COUNTED("v4l2-dmabuf", v4l2_dmabuf_workload(100));
+	}
+
+	/* Last: after its one expected report, dma-debug prints no more (num_errors=1). */
+	say("init: workload true-positive: a user page kept mapped DMA_FROM_DEVICE by the test module, then fork and write\n");
+	RUN_COUNTED("true-positive", true_positive());
 
 	dump_dma_api();
 	say("@@ done\n");
