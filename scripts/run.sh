@@ -28,10 +28,13 @@ missing=$(grep -vxFf "$KOUT/.config" "$RUN/want.config" || true)
 	"$missing" "(a dependency is missing: add it to config/run-virt.config)"
 
 step "building the run kernel in build/run-virt (a cold build takes several minutes)"
+bstart=$SECONDS
 kmake -j"$(nproc)" zImage 2>&1 | grep -E '^(  (CC|LD|AR)  |.*(error|warning):)' |
 	awk '/error|warning/ {print; next} {n++} n % 200 == 1 {print "    ... " $0; fflush()}' || true
 [ "${PIPESTATUS[0]}" = 0 ] && [ -f "$KOUT/arch/arm/boot/zImage" ] ||
 	die "the run kernel did not build" "re-run 'make -C build/linux O=build/run-virt ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- zImage' to see the error"
+
+info "the run kernel is built ($((SECONDS - bstart)) s)"
 
 step "building the initramfs (userspace/init.c, static, with usr/gen_init_cpio)"
 arm-linux-gnueabi-gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$RUN/init" "$TOP"/userspace/*.c ||
@@ -50,7 +53,11 @@ LIST
 # The virtio disk: non-legacy virtio-mmio with VIRTIO_F_ACCESS_PLATFORM, so that virtio uses the DMA
 # API (it bypasses it otherwise) and dma-debug sees every block I/O.
 truncate -s 64M "$RUN/disk.img"
-step "booting on QEMU virt -smp 2 -m 1024 (the workloads take a few minutes)"
+case " ${RUN_KERNEL_ARGS:-} " in
+*" workloads=short "*) step "booting on QEMU virt -smp 2 -m 1024, short workloads (about a minute)" ;;
+*) step "booting on QEMU virt -smp 2 -m 1024 (the workloads take a few minutes)" ;;
+esac
+qstart=$SECONDS
 log="${RUN_LOG:-$BUILD/run.log}"
 set +e
 timeout --foreground "${RUN_TIMEOUT:-1500}" qemu-system-arm -M virt -smp 2 -m 1024 -nographic -no-reboot \
@@ -62,5 +69,6 @@ timeout --foreground "${RUN_TIMEOUT:-1500}" qemu-system-arm -M virt -smp 2 -m 10
 	tee "$log" | grep --line-buffered -E '^(@@ |init: )|DMA-API|WARNING:|BUG:|Oops|Kernel panic' | sed 's/^/    /'
 qrc=${PIPESTATUS[0]}
 set -e
+info "QEMU ran $((SECONDS - qstart)) s (exit code $qrc)"
 python3 "$TOP/scripts/run_summary.py" "$log" "$qrc" | tee "${log%.log}-summary.txt"
 exit "${PIPESTATUS[0]}"
