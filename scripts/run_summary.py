@@ -90,6 +90,11 @@ def main(log_path, qemu_rc):
     for wl in sorted(set(others)):
         print(f'{wl:<16} {"":>18} {"":<6} {"":>9} {"":>16} {others.count(wl):>10}')
     print(f'{"(all)":<16} {"":>18} {"":<6} {"":>9} {sum(e[2] for e in expects):>16} {len(unexpected):>10}')
+    for name, kv in workloads:
+        if 'pass' in kv:
+            print(f'{name}: ' + ', '.join(f'{k} {kv[k]}' for k in
+                                          ('pass', 'skip', 'fail', 'xfail', 'error', 'warnings')
+                                          if k in kv))
     print('DMA maps: DMA-API map calls (page, sg list, resource, coherent allocation) while the workload ran,'
           ' each checked by dma-debug')
     try:

@@ -24,6 +24,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -285,6 +286,142 @@ static unsigned long user_pfn(const void *p)
 }
 
 /*
+ * Run a third-party test program with its output relayed to the console, each line prefixed with
+ * "NAME: "; on_line() sees every line.  Returns the exit status (as waitpid() gives it), or -1.
+ */
+static int run_relayed(const char *name, char *const argv[], char *const envp[],
+		       void (*on_line)(const char *line, void *arg), void *arg)
+{
+	char line[1024];
+	int pfd[2], status;
+	pid_t pid;
+	FILE *f;
+
+	if (access(argv[0], X_OK) || pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		chdir("/tmp");
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		say("%s: %s\n", name, line);
+		if (on_line)
+			on_line(line, arg);
+	}
+	if (f)
+		fclose(f);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+struct ksft_totals {
+	int seen, pass, fail, xfail, xpass, skip, error;
+};
+
+static void ksft_line(const char *line, void *arg)
+{
+	struct ksft_totals *t = arg;
+
+	if (sscanf(line, "# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:%d", &t->pass,
+		   &t->fail, &t->xfail, &t->xpass, &t->skip, &t->error) == 6)
+		t->seen = 1;
+}
+
+/*
+ * The virtio disks are told apart by size (scripts/run.sh): the odirect-fork disk has
+ * 64 MiB, the swap disk 32 MiB.  Returns "/dev/vdX" in buf, or NULL.
+ */
+static const char *find_disk(unsigned long mib, char *buf, size_t len)
+{
+	char path[64], val[32];
+	int c;
+
+	for (c = 'a'; c <= 'h'; c++) {
+		ssize_t n;
+		int fd;
+
+		snprintf(path, sizeof(path), "/sys/block/vd%c/size", c);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, val, sizeof(val) - 1);
+		close(fd);
+		val[n > 0 ? n : 0] = 0;
+		if (strtoul(val, NULL, 10) == mib * 2048) {
+			snprintf(buf, len, "/dev/vd%c", c);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Swap on the second virtio disk (through the DMA API too): mm-cow's "swapped out" tests need
+ * MADV_PAGEOUT to work, and swap-out/swap-in is DMA to and from pages that COW then copies.
+ * The header is mkswap's: version 1, last page, "SWAPSPACE2" at the end of the first page.
+ */
+static void swap_on(void)
+{
+	unsigned char hdr[PAGE] = { 0 };
+	unsigned int *info = (unsigned int *)(hdr + 1024);
+	char disk[16];
+	int fd;
+
+	if (!find_disk(32, disk, sizeof(disk))) {
+		say("init: no 32 MiB swap disk: mm-cow's swap tests will skip\n");
+		return;
+	}
+	info[0] = 1;					/* version */
+	info[1] = (32UL << 20) / PAGE - 1;		/* last_page */
+	memcpy(hdr + PAGE - 10, "SWAPSPACE2", 10);
+	fd = open(disk, O_WRONLY);
+	if (fd < 0 || pwrite(fd, hdr, PAGE, 0) != PAGE || fsync(fd)) {
+		say("init: writing the swap header on %s failed: %s\n", disk, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	if (swapon(disk, 0))
+		say("init: swapon %s: %s\n", disk, strerror(errno));
+	else
+		say("init: swap on %s (32 MiB)\n", disk);
+}
+
+/*
+ * Workload 'mm-cow': the kernel's own tools/testing/selftests/mm/cow.c, cross-built from the
+ * kernel tree by scripts/run.sh (/bin/mm-cow): COW with fork, R/O and R/W pinning (gup_test,
+ * CONFIG_GUP_TEST), vmsplice, KSM, ...  Tests of features the run kernel lacks (THP and hugetlb:
+ * 32-bit ARM has them only with LPAE) skip.
+ */
+static void mm_cow(void)
+{
+	char *argv[] = { "/bin/mm-cow", NULL };
+	char *envp[] = { "PATH=/bin", NULL };
+	struct ksft_totals t = { 0 };
+	int status = run_relayed("mm-cow", argv, envp, ksft_line, &t);
+	int ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && t.seen && !t.fail &&
+		 !t.error && !t.xpass;
+
+	say("@@ workload mm-cow ops=%d result=%s pass=%d skip=%d fail=%d xfail=%d error=%d exit=%d%s\n",
+	    t.pass + t.fail + t.xfail + t.xpass + t.error, ok ? "ok" : "FAIL", t.pass, t.skip, t.fail,
+	    t.xfail, t.error, status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+	    t.seen ? "" : " error: no '# Totals:' line");
+}
+
+/*
  * Workload 'true-positive': the NET_DMA bug, on purpose.  The series' test module
  * (lib/test_dma_assert_idle.c, CONFIG_TEST_DMA_ASSERT_IDLE) takes a page of this process with
  * get_user_pages() (a reference, not FOLL_PIN) and keeps it mapped DMA_FROM_DEVICE for its test
@@ -520,11 +657,17 @@ int main(void)
 		say("init: workload cow-storm: 4 processes on 2 CPUs fork and write 2 x 4 MiB, 8 rounds\n");
 		RUN_COUNTED("cow-storm", cow_storm(4, 8, 4UL << 20));
 
-		say("init: workload odirect-fork: O_DIRECT I/O on /dev/vda while the process forks, 200 forks\n");
-		RUN_COUNTED("odirect-fork", odirect_fork("/dev/vda", 200));
+		char disk[16];
+
+		say("init: workload odirect-fork: O_DIRECT I/O on the 64 MiB virtio disk while the process forks, 200 forks\n");
+		RUN_COUNTED("odirect-fork", odirect_fork(find_disk(64, disk, sizeof(disk)) ?: "/dev/vda", 200));
 
 		say("init: workload v4l2-dmabuf: vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 100 frames\n");
 		RUN_COUNTED("v4l2-dmabuf", v4l2_dmabuf_workload(100));
+
+		swap_on();
+		say("init: workload mm-cow: the kernel's tools/testing/selftests/mm/cow.c\n");
+		RUN_COUNTED("mm-cow", mm_cow());
 	}
 
 	/* Last: after its one expected report, dma-debug prints no more (num_errors=1). */
