@@ -51,6 +51,7 @@ echo "// No liburing support found" > "$RUN/selftests/local_config.h"
 arm-linux-gnueabi-gcc -static -O2 -isystem "$RUN/selftests/usr/include" -I"$RUN/selftests" -I"$ST" \
 	-o "$RUN/mm-cow" "$ST/cow.c" "$ST/vm_util.c" "$ST/thp_settings.c" ||
 	die "tools/testing/selftests/mm/cow.c does not build" "see the compiler's messages above"
+bash "$TOP/scripts/armel.sh"
 gcc -O2 -o "$RUN/gen_init_cpio" "$TREE/usr/gen_init_cpio.c"
 cat > "$RUN/initramfs.list" <<LIST
 dir /dev 0755 0 0
@@ -62,6 +63,13 @@ file /init $RUN/init 0755 0 0
 dir /bin 0755 0 0
 file /bin/mm-cow $RUN/mm-cow 0755 0 0
 LIST
+# Workload v4l2-compliance: Debian's armel binary and its libraries, as Debian lays them out.
+ARM="$BUILD/armel/root"
+(cd "$ARM" && echo "dir /usr 0755 0 0" && find lib usr/lib -type d -printf 'dir /%p 0755 0 0\n' && echo "dir /usr/bin 0755 0 0" &&
+	find lib usr/lib -name '*.so*' \( -type f -printf "file /%p $ARM/%p 0755 0 0\n" \) -o \
+		\( -type l -printf 'slink /%p %l 0777 0 0\n' \) &&
+	echo "file /usr/bin/v4l2-compliance $ARM/usr/bin/v4l2-compliance 0755 0 0") |
+	grep -v -e '/gconv' -e '/audit' >> "$RUN/initramfs.list"
 "$RUN/gen_init_cpio" "$RUN/initramfs.list" > "$RUN/initramfs.cpio"
 
 # The virtio disks: non-legacy virtio-mmio with VIRTIO_F_ACCESS_PLATFORM, so that virtio uses the DMA

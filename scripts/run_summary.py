@@ -93,7 +93,7 @@ def main(log_path, qemu_rc):
     for name, kv in workloads:
         if 'pass' in kv:
             print(f'{name}: ' + ', '.join(f'{k} {kv[k]}' for k in
-                                          ('pass', 'skip', 'fail', 'xfail', 'error', 'warnings')
+                                          ('streaming', 'streaming_fail', 'pass', 'skip', 'fail', 'xfail', 'error', 'warnings')
                                           if k in kv))
     print('DMA maps: DMA-API map calls (page, sg list, resource, coherent allocation) while the workload ran,'
           ' each checked by dma-debug')

@@ -422,6 +422,128 @@ static void mm_cow(void)
 }
 
 /*
+ * Workload 'v4l2-compliance': Debian's armel v4l2-compliance (v4l-utils, unpacked into the
+ * initramfs by scripts/run.sh) on every vivid video node, with streaming tests (-s) and DMABUF
+ * streaming on buffers exported by a capture node of the other vivid instance (-e).
+ */
+struct v4l2c_totals {
+	int seen, total, ok, failed, warnings;
+	int in_stream, stream_ok, stream_fail;
+	char stream_failed[160];	/* names of the failed streaming tests */
+};
+
+static void v4l2c_line(const char *line, void *arg)
+{
+	struct v4l2c_totals *t = arg;
+	int tot, ok, failed, warn;
+	const char *p;
+
+	if (strstr(line, "Streaming ioctls:"))
+		t->in_stream = 1;
+	p = strstr(line, "Total for ");
+	if (p && sscanf(p, "Total for %*s device %*[^:]: %d, Succeeded: %d, Failed: %d, Warnings: %d",
+			&tot, &ok, &failed, &warn) == 4) {
+		t->seen++;
+		t->total += tot;
+		t->ok += ok;
+		t->failed += failed;
+		t->warnings += warn;
+		t->in_stream = 0;
+		return;
+	}
+	/* A streaming test's result ends its line (after the frame counters): "test NAME: OK". */
+	for (p = NULL; t->in_stream && (line = strstr(line, "test ")); line++)
+		p = line;
+	if (!p || !strstr(p, ": "))
+		return;
+	if (strstr(p, ": OK")) {
+		t->stream_ok++;
+	} else if (strstr(p, ": FAIL")) {
+		t->stream_fail++;
+		if (strlen(t->stream_failed) + strlen(p) + 3 < sizeof(t->stream_failed))
+			strcat(strcat(strcat(t->stream_failed, " '"), p), "'");
+	}
+}
+
+/* The name of /dev/videoN (e.g. "vivid-000-vid-cap"), from sysfs. */
+static int video_name(int n, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/video4linux/video%d/name", n);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, len - 1);
+	close(fd);
+	buf[r > 0 ? r : 0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+static void v4l2_compliance(int frames)
+{
+	static const char prog[] = "/usr/bin/v4l2-compliance";
+	char *envp[] = { "PATH=/usr/bin:/bin",
+			 "LD_LIBRARY_PATH=/lib/arm-linux-gnueabi:/usr/lib/arm-linux-gnueabi", NULL };
+	char names[8][40], dev[16], exp[16], count[16], fails[8 * 41] = "";
+	struct v4l2c_totals all = { 0 };
+	int n, m, nodes = 0, bad = 0;
+
+	if (access(prog, X_OK)) {
+		say("@@ workload v4l2-compliance ops=0 result=FAIL error: %s is not in the initramfs\n", prog);
+		return;
+	}
+	for (n = 0; n < 8; n++)
+		if (video_name(n, names[n], sizeof(names[n])))
+			names[n][0] = 0;
+	snprintf(count, sizeof(count), "%d", frames);
+	for (n = 0; n < 8; n++) {
+		struct v4l2c_totals t = { 0 };
+		int status;
+
+		if (strncmp(names[n], "vivid-", 6))
+			continue;
+		/* The exporter: the node of the same kind (capture, output) of another instance. */
+		for (m = 0; m < 8; m++)
+			if (!strncmp(names[m], "vivid-", 6) && strncmp(names[m], names[n], 9) &&
+			    !strcmp(names[m] + 9, names[n] + 9))
+				break;
+		if (m == 8)
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/video%d", n);
+		snprintf(exp, sizeof(exp), "/dev/video%d", m);
+		{
+			char *argv[] = { (char *)prog, "-d", dev, "-s", count, "-e", exp, NULL };
+
+			say("init: v4l2-compliance -d %s (%s) -s %s -e %s (%s)\n", dev, names[n], count,
+			    exp, names[m]);
+			status = run_relayed("v4l2-compliance", argv, envp, v4l2c_line, &t);
+		}
+		nodes++;
+		/* The gate: every streaming test passes (the others are only counted: README). */
+		if (!t.seen || t.stream_fail || !t.stream_ok || status < 0 || WIFSIGNALED(status)) {
+			bad++;
+			strcat(strcat(fails, " "), names[n]);
+			say("init: v4l2-compliance on %s: %d streaming test(s) failed:%s\n", names[n],
+			    t.stream_fail, t.stream_failed);
+		}
+		all.total += t.total;
+		all.ok += t.ok;
+		all.failed += t.failed;
+		all.warnings += t.warnings;
+		all.stream_ok += t.stream_ok;
+		all.stream_fail += t.stream_fail;
+	}
+	say("@@ workload v4l2-compliance ops=%d result=%s nodes=%d streaming=%d streaming_fail=%d pass=%d fail=%d warnings=%d%s%s\n",
+	    all.total, nodes && !bad ? "ok" : "FAIL", nodes, all.stream_ok + all.stream_fail,
+	    all.stream_fail, all.ok, all.failed, all.warnings, bad ? " failed nodes:" : "",
+	    bad ? fails : (nodes ? "" : " error: no vivid node"));
+}
+
+/*
  * Workload 'true-positive': the NET_DMA bug, on purpose.  The series' test module
  * (lib/test_dma_assert_idle.c, CONFIG_TEST_DMA_ASSERT_IDLE) takes a page of this process with
  * get_user_pages() (a reference, not FOLL_PIN) and keeps it mapped DMA_FROM_DEVICE for its test
@@ -575,19 +697,50 @@ static long dma_events_written(void)
 			    dma_events_written() - __before);		\
 	} while (0)
 
-/* 'make check' boots the run kernel with workloads=short: small counts, no disk workload. */
-static int short_run(void)
+/*
+ * The kernel argument workloads= selects what runs: "full" (the default, 'make'), "short"
+ * ('make check': cow-storm, v4l2-dmabuf and true-positive with small counts) or a comma-separated
+ * list of workload names (full counts), e.g. workloads=v4l2-compliance,true-positive.
+ */
+static char workloads_arg[256] = "full";
+
+static void read_workloads_arg(void)
 {
-	char buf[1024];
+	char buf[1024], *p;
 	ssize_t n;
 	int fd = open("/proc/cmdline", O_RDONLY);
 
 	if (fd < 0)
-		return 0;
+		return;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = 0;
-	return strstr(buf, "workloads=short") != NULL;
+	p = strstr(buf, "workloads=");
+	if (p && (p == buf || p[-1] == ' ')) {
+		p += strlen("workloads=");
+		snprintf(workloads_arg, sizeof(workloads_arg), "%.*s", (int)strcspn(p, " \n"), p);
+	}
+}
+
+static int short_run(void)
+{
+	return !strcmp(workloads_arg, "short");
+}
+
+static int want(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!strcmp(workloads_arg, "full"))
+		return 1;
+	if (short_run())
+		return !strcmp(name, "cow-storm") || !strcmp(name, "v4l2-dmabuf") ||
+		       !strcmp(name, "true-positive");
+	for (p = workloads_arg; (p = strstr(p, name)); p += len)
+		if ((p == workloads_arg || p[-1] == ',') && (p[len] == ',' || !p[len]))
+			return 1;
+	return 0;
 }
 
 /* The per-device counters (dma-api/devices), when the kernel has them: '@@ dma-devices LINE'. */
@@ -644,35 +797,45 @@ int main(void)
 	do_mount("debugfs", DEBUGFS, "debugfs");
 	do_mount("devtmpfs", "/dev", "devtmpfs");
 	do_mount("tmpfs", "/tmp", "tmpfs");
+	read_workloads_arg();
 	quick = short_run();
 	dma_events_enable();
-	say("@@ init cpus=%ld mode=%s\n", sysconf(_SC_NPROCESSORS_ONLN), quick ? "short" : "full");
+	say("@@ init cpus=%ld mode=%s\n", sysconf(_SC_NPROCESSORS_ONLN), workloads_arg);
 
-	if (quick) {
-		say("init: workload cow-storm (short): 2 processes on 2 CPUs fork and write 2 x 1 MiB, 2 rounds\n");
-		RUN_COUNTED("cow-storm", cow_storm(2, 2, 1UL << 20));
-		say("init: workload v4l2-dmabuf (short): vivid-000 -> dma-buf -> vivid-001, 20 frames\n");
-		RUN_COUNTED("v4l2-dmabuf", v4l2_dmabuf_workload(20));
-	} else {
-		say("init: workload cow-storm: 4 processes on 2 CPUs fork and write 2 x 4 MiB, 8 rounds\n");
-		RUN_COUNTED("cow-storm", cow_storm(4, 8, 4UL << 20));
-
+	if (want("cow-storm")) {
+		if (quick) {
+			say("init: workload cow-storm (short): 2 processes on 2 CPUs fork and write 2 x 1 MiB, 2 rounds\n");
+			RUN_COUNTED("cow-storm", cow_storm(2, 2, 1UL << 20));
+		} else {
+			say("init: workload cow-storm: 4 processes on 2 CPUs fork and write 2 x 4 MiB, 8 rounds\n");
+			RUN_COUNTED("cow-storm", cow_storm(4, 8, 4UL << 20));
+		}
+	}
+	if (want("odirect-fork")) {
 		char disk[16];
 
 		say("init: workload odirect-fork: O_DIRECT I/O on the 64 MiB virtio disk while the process forks, 200 forks\n");
 		RUN_COUNTED("odirect-fork", odirect_fork(find_disk(64, disk, sizeof(disk)) ?: "/dev/vda", 200));
-
-		say("init: workload v4l2-dmabuf: vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 100 frames\n");
-		RUN_COUNTED("v4l2-dmabuf", v4l2_dmabuf_workload(100));
-
+	}
+	if (want("v4l2-dmabuf")) {
+		say("init: workload v4l2-dmabuf%s: vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, %d frames\n",
+		    quick ? " (short)" : "", quick ? 20 : 100);
+		RUN_COUNTED("v4l2-dmabuf", v4l2_dmabuf_workload(quick ? 20 : 100));
+	}
+	if (want("mm-cow")) {
 		swap_on();
 		say("init: workload mm-cow: the kernel's tools/testing/selftests/mm/cow.c\n");
 		RUN_COUNTED("mm-cow", mm_cow());
 	}
-
+	if (want("v4l2-compliance")) {
+		say("init: workload v4l2-compliance: Debian's v4l2-compliance on every vivid node, streaming and DMABUF import (-s -e)\n");
+		RUN_COUNTED("v4l2-compliance", v4l2_compliance(10));
+	}
 	/* Last: after its one expected report, dma-debug prints no more (num_errors=1). */
-	say("init: workload true-positive: a user page kept mapped DMA_FROM_DEVICE by the test module, then fork and write\n");
-	RUN_COUNTED("true-positive", true_positive());
+	if (want("true-positive")) {
+		say("init: workload true-positive: a user page kept mapped DMA_FROM_DEVICE by the test module, then fork and write\n");
+		RUN_COUNTED("true-positive", true_positive());
+	}
 
 	dump_dma_api();
 	say("@@ done\n");
