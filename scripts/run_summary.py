@@ -28,7 +28,7 @@ def main(log_path, qemu_rc):
     with open(log_path, encoding='utf-8', errors='replace') as f:
         lines = [re.sub(r'^\[\s*[\d.]+\]\s*', '', l.rstrip('\r\n')) for l in f]
     workloads, dma_api, expects, reports, problems = [], {}, [], [], []
-    maps, devices, mode = {}, [], 'full'
+    maps, devices, mode, dev_maps = {}, [], 'full', {}
     current = '(boot)'
     done = False
     for i, line in enumerate(lines):
@@ -45,6 +45,10 @@ def main(log_path, qemu_rc):
         elif line.startswith('@@ dma-maps '):
             f = line.split()
             maps[f[2]] = f[3] if len(f) > 3 else '-'
+        elif line.startswith('@@ dma-device-maps '):
+            f = line.split()
+            if len(f) == 5 and f[4].isdigit():
+                dev_maps.setdefault(f[2], {})[f[3]] = int(f[4])
         elif line.startswith('@@ dma-devices '):
             devices.append(line[len('@@ dma-devices '):])
         elif line.startswith('@@ dma-api '):
@@ -110,6 +114,11 @@ def main(log_path, qemu_rc):
         if e[2] != 1:
             print(f'FAILED: workload {e[0]}: expected one DMA-API report containing "{e[1]}", saw {e[2]}')
             failed = True
+    if dev_maps:
+        print('DMA map calls per device, whole run (dma tracepoints; dma-debug checks each):')
+        for dev, ev in sorted(dev_maps.items(), key=lambda kv: -sum(kv[1].values())):
+            kinds = ', '.join(f'{k.replace("dma_", "")} {v}' for k, v in sorted(ev.items()))
+            print(f'  {dev:<28} {sum(ev.values()):>8}  ({kinds})')
     if devices:
         print('dma-debug per device (/sys/kernel/debug/dma-api/devices):')
         for d in devices:

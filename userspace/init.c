@@ -9,6 +9,7 @@
  *   @@ expect-report NAME TEXT		workload NAME must cause one DMA-API report containing TEXT
  *   @@ dma-api FILE VALUE
  *   @@ dma-devices LINE			/sys/kernel/debug/dma-api/devices, if the kernel has it
+ *   @@ dma-device-maps DEV EVENT N	map calls of the whole run per device (dma tracepoints)
  *   @@ done
  */
 #define _GNU_SOURCE
@@ -657,6 +658,9 @@ static void dma_events_enable(void)
 		snprintf(path, sizeof(path), TRACEFS "/events/dma/%s/enable", dma_map_events[i]);
 		if (write_file(path, "1"))
 			return;
+		/* Per-device counts for the whole run (CONFIG_HIST_TRIGGERS), read by dump_dma_maps(). */
+		snprintf(path, sizeof(path), TRACEFS "/events/dma/%s/trigger", dma_map_events[i]);
+		write_file(path, "hist:keys=device:vals=hitcount:size=256");
 	}
 	dma_events_on = !write_file(TRACEFS "/tracing_on", "1");
 }
@@ -743,6 +747,27 @@ static int want(const char *name)
 	return 0;
 }
 
+/* The map calls of the whole run per device and kind: '@@ dma-device-maps DEVICE EVENT N'. */
+static void dump_dma_maps(void)
+{
+	char path[128], line[256], dev[96];
+	unsigned long n;
+	int i;
+
+	for (i = 0; dma_map_events[i]; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), TRACEFS "/events/dma/%s/hist", dma_map_events[i]);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "{ device: %95s } hitcount: %lu", dev, &n) == 2)
+				say("@@ dma-device-maps %s %s %lu\n", dev, dma_map_events[i], n);
+		fclose(f);
+	}
+}
+
 /* The per-device counters (dma-api/devices), when the kernel has them: '@@ dma-devices LINE'. */
 static void dump_dma_devices(void)
 {
@@ -786,6 +811,7 @@ static void dump_dma_api(void)
 		say("@@ dma-api %s %s\n", files[i], buf[0] ? buf : "-");
 	}
 	dump_dma_devices();
+	dump_dma_maps();
 }
 
 int main(void)
