@@ -8,8 +8,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 A="$BUILD/armel"
-PKGS="v4l-utils libv4l-0 libv4lconvert0 libjpeg62-turbo libstdc++6 libgcc-s1 libc6"
-[ -f "$A/root/.done" ] && [ "$(cat "$A/root/.done")" = "$PKGS" ] && exit 0
+PKGS=(v4l-utils libv4l-0 libv4lconvert0 libjpeg62-turbo libstdc++6 libgcc-s1 libc6)
+[ -f "$A/root/.done" ] && [ "$(cat "$A/root/.done")" = "${PKGS[*]}" ] && exit 0
 
 step "fetching Debian's armel v4l-utils (v4l2-compliance) and its libraries into build/armel"
 rm -rf "$A/root" "$A/debs"
@@ -19,8 +19,8 @@ apt_o=(-o APT::Architecture=armel -o APT::Architectures=armel -o Dir::State::Lis
 apt-get "${apt_o[@]}" -q update >"$A/apt-update.log" 2>&1 ||
 	die "apt-get update of the armel package lists failed (log: build/armel/apt-update.log)" \
 		"check the network and that /etc/apt/sources.list names a Debian 12 mirror"
-(cd "$A/debs" && apt-get "${apt_o[@]}" -q download $PKGS) >"$A/apt-download.log" 2>&1 ||
-	die "apt-get download of armel $PKGS failed (log: build/armel/apt-download.log)" \
+(cd "$A/debs" && apt-get "${apt_o[@]}" -q download "${PKGS[@]}") >"$A/apt-download.log" 2>&1 ||
+	die "apt-get download of armel ${PKGS[*]} failed (log: build/armel/apt-download.log)" \
 		"check the network; 'apt-get download' needs the packages to exist for armel"
 for d in "$A"/debs/*.deb; do
 	dpkg-deb -x "$d" "$A/root"
@@ -35,4 +35,4 @@ done | sort -u | while read -r lib; do
 done)
 [ -z "$missing" ] || die "armel libraries missing for v4l2-compliance: $missing" \
 	"add the Debian packages that hold them to PKGS in scripts/armel.sh"
-echo "$PKGS" > "$A/root/.done"
+echo "${PKGS[*]}" > "$A/root/.done"
