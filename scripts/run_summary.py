@@ -4,10 +4,11 @@
 
 usage: run_summary.py LOG QEMU_EXIT_CODE
 
-The init program (userspace/init.c) prints '@@ ' lines: workloads, dma-api debugfs values, the
-lines of dma-api/devices (per-device accounting), and
-'@@ expect-report WORKLOAD TEXT' before a workload that must cause exactly one DMA-API report whose
-text contains TEXT.  Exit 1 on a kernel warning, oops, lockdep splat, an unexpected DMA-API report,
+The init program (userspace/init.c) prints '@@ ' lines: workloads, the DMA map calls each made
+('@@ dma-maps WORKLOAD N'), dma-api debugfs values, the per-device counters of dma-api/devices when
+the kernel has that file ('@@ dma-devices LINE'), and '@@ expect-report WORKLOAD TEXT' before a
+workload that must cause exactly one DMA-API report whose text contains TEXT.  A report is charged
+to the workload running when it was printed ('init: workload NAME' starts one).  Exit 1 on a kernel warning, oops, lockdep splat, an unexpected DMA-API report,
 a failed workload, a missing expected report, or a boot that did not finish.
 """
 import re
@@ -18,32 +19,50 @@ PROBLEM = re.compile(r'(WARNING:|BUG:|Oops|Kernel panic|Unable to handle kernel|
                      r'general protection fault|Internal error:)')
 # A dma-debug report: "DMA-API: <driver> <device>: <message>" printed by err_printk().
 REPORT = re.compile(r'DMA-API: (\S+) (\S+): (.*)')
+# What a workload's ops count.
+UNITS = {'cow-storm': 'COW writes', 'odirect-fork': 'I/Os+forks', 'v4l2-dmabuf': 'frames',
+         'true-positive': 'COW copy', 'mm-cow': 'tests', 'v4l2-compliance': 'tests'}
 
 
 def main(log_path, qemu_rc):
     with open(log_path, encoding='utf-8', errors='replace') as f:
         lines = [re.sub(r'^\[\s*[\d.]+\]\s*', '', l.rstrip('\r\n')) for l in f]
     workloads, dma_api, expects, reports, problems = [], {}, [], [], []
-    devices = []
+    maps, devices, mode, dev_maps = {}, [], 'full', {}
+    current = '(boot)'
     done = False
     for i, line in enumerate(lines):
-        if line.startswith('@@ workload '):
+        m = re.match(r'init: workload ([\w-]+)', line)
+        if m:
+            current = m.group(1)
+        if line.startswith('@@ init '):
+            mode = dict(x.split('=', 1) for x in line.split()[2:] if '=' in x).get('mode', mode)
+        elif line.startswith('@@ workload '):
             f = line.split()
             kv = dict(x.split('=', 1) for x in f[3:] if '=' in x)
             workloads.append((f[2], kv))
+            current = '(between workloads)'
+        elif line.startswith('@@ dma-maps '):
+            f = line.split()
+            maps[f[2]] = f[3] if len(f) > 3 else '-'
+        elif line.startswith('@@ dma-device-maps '):
+            f = line.split()
+            if len(f) == 5 and f[4].isdigit():
+                dev_maps.setdefault(f[2], {})[f[3]] = int(f[4])
+        elif line.startswith('@@ dma-devices '):
+            devices.append(line[len('@@ dma-devices '):])
         elif line.startswith('@@ dma-api '):
             f = line.split(None, 3)
             dma_api[f[2]] = f[3] if len(f) > 3 else ''
-        elif line.startswith('@@ dma-devices '):
-            devices.append(line[len('@@ dma-devices '):])
         elif line.startswith('@@ expect-report '):
             f = line.split(None, 3)
             expects.append([f[2], f[3], 0])
         elif line.startswith('@@ done'):
             done = True
+            current = '(end)'
         m = REPORT.search(line)
         if m and not re.match(r'(preallocated|debugging|\d+ debug entries)', m.group(1)):
-            reports.append(line[m.start():])
+            reports.append((current, line[m.start():]))
         if PROBLEM.search(line) and 'DMA-API' not in line:
             # A WARNING that carries a DMA-API report is judged with the reports below.
             nxt = ' '.join(lines[i + 1:i + 3])
@@ -51,24 +70,37 @@ def main(log_path, qemu_rc):
                 problems.append(line)
 
     unexpected = []
-    for r in reports:
+    for wl, r in reports:
         for e in expects:
-            if e[1] in r and e[2] == 0:
+            if e[0] == wl and e[1] in r and e[2] == 0:
                 e[2] += 1
                 break
         else:
-            unexpected.append(r)
+            unexpected.append((wl, r))
 
-    print('\nSummary of the QEMU virt run (-smp 2, CONFIG_DMA_API_DEBUG=y, lockdep)')
-    print(f'{"workload":<16} {"ops":>10} {"result":<8} {"reports expected":>16} {"unexpected":>10}')
+    print(f'\nSummary of the QEMU virt run (-smp 2, CONFIG_DMA_API_DEBUG=y, lockdep; {mode} workloads)')
+    print(f'{"workload":<16} {"what ran":>18} {"result":<6} {"DMA maps":>9} {"reports expected":>16} '
+          f'{"unexpected":>10}')
     failed = False
     for name, kv in workloads:
         exp = sum(1 for e in expects if e[0] == name)
         got = sum(e[2] for e in expects if e[0] == name)
+        unexp = sum(1 for wl, _ in unexpected if wl == name)
         res = kv.get('result', '?')
         failed |= res != 'ok'
-        print(f'{name:<16} {kv.get("ops", "-"):>10} {res:<8} {f"{got}/{exp}":>16} {"":>10}')
-    print(f'{"(all)":<16} {"":>10} {"":<8} {sum(e[2] for e in expects):>16} {len(unexpected):>10}')
+        ran = f'{kv.get("ops", "-")} {UNITS.get(name, "ops")}'
+        print(f'{name:<16} {ran:>18} {res:<6} {maps.get(name, "-"):>9} {f"{got}/{exp}":>16} {unexp:>10}')
+    others = [wl for wl, _ in unexpected if wl not in {n for n, _ in workloads}]
+    for wl in sorted(set(others)):
+        print(f'{wl:<16} {"":>18} {"":<6} {"":>9} {"":>16} {others.count(wl):>10}')
+    print(f'{"(all)":<16} {"":>18} {"":<6} {"":>9} {sum(e[2] for e in expects):>16} {len(unexpected):>10}')
+    for name, kv in workloads:
+        if 'pass' in kv:
+            print(f'{name}: ' + ', '.join(f'{k} {kv[k]}' for k in
+                                          ('streaming', 'streaming_fail', 'pass', 'skip', 'fail', 'xfail', 'error', 'warnings')
+                                          if k in kv))
+    print('DMA maps: DMA-API map calls (page, sg list, resource, coherent allocation) while the workload ran,'
+          ' each checked by dma-debug')
     try:
         peak = int(dma_api['nr_total_entries']) - int(dma_api['min_free_entries'])
         print(f'dma-debug saw DMA mappings: peak {peak} live at once '
@@ -78,16 +110,21 @@ def main(log_path, qemu_rc):
     if dma_api:
         print('dma-debug (/sys/kernel/debug/dma-api): ' +
               ', '.join(f'{k}={v}' for k, v in dma_api.items()))
-    if devices:
-        print('dma-debug per device (/sys/kernel/debug/dma-api/devices):')
-        for d in devices:
-            print('  ' + d)
     for e in expects:
         if e[2] != 1:
             print(f'FAILED: workload {e[0]}: expected one DMA-API report containing "{e[1]}", saw {e[2]}')
             failed = True
-    for r in unexpected:
-        print(f'FAILED: unexpected DMA-API report: {r}')
+    if dev_maps:
+        print('DMA map calls per device, whole run (dma tracepoints; dma-debug checks each):')
+        for dev, ev in sorted(dev_maps.items(), key=lambda kv: -sum(kv[1].values())):
+            kinds = ', '.join(f'{k.replace("dma_", "")} {v}' for k, v in sorted(ev.items()))
+            print(f'  {dev:<28} {sum(ev.values()):>8}  ({kinds})')
+    if devices:
+        print('dma-debug per device (/sys/kernel/debug/dma-api/devices):')
+        for d in devices:
+            print('  ' + d)
+    for wl, r in unexpected:
+        print(f'FAILED: unexpected DMA-API report during {wl}: {r}')
     for p in problems:
         print(f'FAILED: kernel problem: {p}')
     errors = int(dma_api.get('error_count', '0') or 0)
