@@ -71,7 +71,7 @@ if [ -e "$TREE/.git" ]; then
 	git -C "$TREE" rev-parse -q --verify base >/dev/null ||
 		die "build/linux exists but has no 'base' tag" "remove build/linux and re-run make tree"
 	want=$(dpkg-query -W -f='${Version}' "$KERNEL_PKG" 2>/dev/null || true)
-	have=$(cat "$(git -C "$TREE" rev-parse --git-common-dir)/workshop-kernel-version" 2>/dev/null || true)
+	have=$(cat "$(git -C "$TREE" rev-parse --path-format=absolute --git-common-dir)/workshop-kernel-version" 2>/dev/null || true)
 	if [ -n "$want" ] && [ "$want" != "$have" ]; then
 		warn "build/linux was made from $KERNEL_PKG $have; $want is installed now"
 		warn "remove build/linux (after make export) to rebuild it from the new kernel"
