@@ -6,6 +6,17 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# make_dtb BUILD_DIR FRAGMENT: BUILD_DIR/kunit.dtb is the device tree QEMU 'virt' makes (-smp 2 -m 1280,
+# as in the qemu_configs that boot with it) with FRAGMENT added, compiled with BUILD_DIR's dtc.
+make_dtb() {
+	local dtc="$1/scripts/dtc/dtc" out="$1/kunit.dtb"
+	[ -x "$dtc" ] || { warn "no dtc in $1 (the kernel build makes it); cannot make $out"; return 1; }
+	info "device tree: QEMU virt's own plus ${2#"$TOP"/} -> ${out#"$TOP"/}"
+	qemu-system-arm -machine virt,dumpdtb="$out.qemu" -smp 2 -m 1280 -nographic >/dev/null 2>&1 &&
+		{ "$dtc" -q -I dtb -O dts "$out.qemu" && cat "$2"; } | "$dtc" -q -I dts -O dtb -o "$out" - ||
+		{ warn "could not make $out from QEMU's device tree and $2"; return 1; }
+}
+
 target=${1:-virt}
 shift || true
 case "$target" in
@@ -14,6 +25,7 @@ virt)
 	qcfg=kunit/qemu_configs/arm_virt_smp.py
 	json="$BUILD/kunit.json"
 	want_highmem=1
+	dtb_add=kunit/dts/virt-nopage.dtsi	# QEMU's device tree plus a no-map shared-dma-pool region
 	;;
 vivt)
 	# ARMv5 (ARM926) on QEMU versatilepb: a VIVT data cache, on which the DMA API pins highmem
@@ -42,11 +54,21 @@ done < <(git -C "$TREE" diff --name-only --diff-filter=A base..HEAD -- '*.kunitc
 step "KUnit [$target]: building and booting on QEMU (a cold build takes several minutes; progress below)"
 info "configs: ${args[*]#--kunitconfig=}"
 rm -f "$json"
+common=(--build_dir="$bdir" --qemu_config="$TOP/$qcfg" --cross_compile=arm-linux-gnueabi-)
 set +e
-(cd "$TREE" && python3 tools/testing/kunit/kunit.py run \
-	--build_dir="$bdir" --qemu_config="$TOP/$qcfg" \
-	--cross_compile=arm-linux-gnueabi- --make_options="CC=$CC_CMD" --jobs="$(nproc)" --timeout="${KUNIT_TIMEOUT:-900}" \
-	--json="$json" "${args[@]}" "$@")
+if [ -z "${dtb_add:-}" ]; then
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py run "${common[@]}" \
+		--make_options="CC=$CC_CMD" --jobs="$(nproc)" --timeout="${KUNIT_TIMEOUT:-900}" \
+		--json="$json" "${args[@]}" "$@")
+else
+	# The target boots with a device tree of its own: QEMU's, plus $dtb_add, compiled with the
+	# dtc the kernel build makes, so build first, then make the .dtb, then boot.
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py build "${common[@]}" \
+		--make_options="CC=$CC_CMD" --jobs="$(nproc)" "${args[@]}") &&
+	make_dtb "$bdir" "$TOP/$dtb_add" &&
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py exec "${common[@]}" \
+		--timeout="${KUNIT_TIMEOUT:-900}" --json="$json" "${args[@]}" "$@")
+fi
 rc=$?
 set -e
 log="$bdir/test.log"
