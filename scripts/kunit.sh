@@ -27,6 +27,15 @@ virt)
 	want_highmem=1
 	dtb_add=kunit/dts/virt-nopage.dtsi	# QEMU's device tree plus a no-map shared-dma-pool region
 	;;
+lpae)
+	# ARM_LPAE (the only 32-bit ARM configuration with SWIOTLB) booted with swiotlb=force: a
+	# streaming mapping of memory that a struct page does not stand for goes through a bounce copy.
+	kcfg=kunit/lpae.kunitconfig
+	qcfg=kunit/qemu_configs/arm_virt_lpae.py
+	json="$BUILD/kunit-lpae.json"
+	series_kcfgs='kernel/dma/coherent.kunitconfig drivers/media/common/videobuf2/.kunitconfig'
+	dtb_add=kunit/dts/virt-nopage.dtsi
+	;;
 vivt)
 	# ARMv5 (ARM926) on QEMU versatilepb: a VIVT data cache, on which the DMA API pins highmem
 	# kmaps with kmap_high_get() (QEMU virt never does); one CPU, 128 MiB HighMem.
@@ -36,7 +45,7 @@ vivt)
 	want_highmem=1
 	;;
 *)
-	die "unknown KUnit target '$target'" "known targets: virt vivt"
+	die "unknown KUnit target '$target'" "known targets: virt lpae vivt"
 	;;
 esac
 bdir="${KUNIT_BUILD_DIR:-$BUILD/kunit-$target}"
@@ -45,10 +54,13 @@ json="${KUNIT_JSON:-$json}"
 [ -e "$TREE/.git" ] || die "build/linux does not exist" "run 'make tree' first"
 setup_ccache
 
-# The workshop's target config, plus every .kunitconfig file the series adds.
+# The workshop's target config, plus every .kunitconfig file the series adds (or, where the target
+# names them in $series_kcfgs, those of them only).
 args=(--kunitconfig="$TOP/$kcfg")
 while read -r f; do
-	[ -n "$f" ] && args+=(--kunitconfig="$TREE/$f")
+	[ -n "$f" ] || continue
+	[ -z "${series_kcfgs:-}" ] || [[ " $series_kcfgs " == *" $f "* ]] || continue
+	args+=(--kunitconfig="$TREE/$f")
 done < <(git -C "$TREE" diff --name-only --diff-filter=A base..HEAD -- '*.kunitconfig' '*/.kunitconfig')
 
 step "KUnit [$target]: building and booting on QEMU (a cold build takes several minutes; progress below)"
