@@ -268,8 +268,8 @@ static void odirect_fork(const char *disk, int forks)
 	    st.fail ? "FAIL" : "ok", st.ios, nforks);
 }
 
-/* Print every small file of /sys/kernel/debug/dma-api as '@@ dma-api NAME VALUE' (first line). */
-static void dump_dma_api(void)
+/* Print every small file of /sys/kernel/debug/dma-api as '@@ KEY NAME VALUE' (first line). */
+void dump_dma_api(const char *key)
 {
 	static const char *const files[] = {
 		"error_count", "all_errors", "num_errors", "num_free_entries", "min_free_entries",
@@ -293,12 +293,12 @@ static void dump_dma_api(void)
 			n = 0;
 		buf[n] = 0;
 		buf[strcspn(buf, "\n")] = 0;
-		say("@@ dma-api %s %s\n", files[i], buf[0] ? buf : "-");
+		say("@@ %s %s %s\n", key, files[i], buf[0] ? buf : "-");
 	}
 }
 
-/* Print each line of /sys/kernel/debug/dma-api/devices as '@@ dma-devices LINE'. */
-static void dump_dma_devices(void)
+/* Print each line of /sys/kernel/debug/dma-api/devices as '@@ KEY LINE'. */
+void dump_dma_devices(const char *key)
 {
 	static char buf[1 << 16];
 	char *line, *save;
@@ -316,7 +316,35 @@ static void dump_dma_devices(void)
 	close(fd);
 	buf[len] = 0;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		say("@@ dma-devices %s\n", line);
+		say("@@ %s %s\n", key, line);
+}
+
+static long soak_seconds;
+static char soak_fail[16] = "10";
+
+/* 'make soak' boots with soak=SECONDS (and soak_fail=PERCENT) on the kernel command line. */
+static int soak_requested(void)
+{
+	char buf[1024] = "", *p;
+	int fd = open("/proc/cmdline", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strstr(buf, "soak_fail=");
+	if (p)
+		sscanf(p + 10, "%15[0-9]", soak_fail);
+	for (p = buf; (p = strstr(p, "soak=")); p++)
+		if (p == buf || p[-1] == ' ') {
+			soak_seconds = strtol(p + 5, NULL, 10);
+			return soak_seconds > 0;
+		}
+	return 0;
 }
 
 int main(void)
@@ -328,6 +356,14 @@ int main(void)
 	do_mount("tmpfs", "/tmp", "tmpfs");
 	say("@@ init cpus=%ld\n", sysconf(_SC_NPROCESSORS_ONLN));
 
+	if (soak_requested()) {
+		soak_main(soak_seconds, soak_fail);
+		say("@@ done\n");
+		sync();
+		reboot(RB_AUTOBOOT);
+		return 0;
+	}
+
 	say("init: workload cow-storm: 4 processes on 2 CPUs fork and write 2 x 4 MiB, 8 rounds\n");
 	cow_storm(4, 8, 4UL << 20);
 
@@ -337,8 +373,8 @@ int main(void)
 	say("init: workload v4l2-dmabuf: vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 100 frames\n");
 	v4l2_dmabuf_workload(100);
 
-	dump_dma_api();
-	dump_dma_devices();
+	dump_dma_api("dma-api");
+	dump_dma_devices("dma-devices");
 	say("@@ done\n");
 	sync();
 	reboot(RB_AUTOBOOT);	/* QEMU runs with -no-reboot: this ends it */
