@@ -2,7 +2,7 @@
 # The workshop: fetch Linux 6.12 LTS from Debian, apply patches/, build for ARM, test on QEMU.
 # See README.md.  Every target installs what it needs (apt-get, as root or through sudo).
 
-.PHONY: all run check lint tree export deps checkpatch kunit bench clean help
+.PHONY: all run check lint soak tree export deps checkpatch kunit bench clean help
 
 all: run
 
@@ -18,6 +18,11 @@ check:
 ##               every patch builds alone, and build-only arm LPAE, arm64, x86_64 with DMA_API_DEBUG=y/n)
 lint: tree
 	@bash scripts/lint.sh
+
+## make soak     the series under stress and fault injection with KASAN, lockdep and kmemleak on QEMU
+##               virt -smp 2 (not in CI; SOAK_SECONDS=120, SOAK_FAIL=10 percent)
+soak: deps tree
+	@bash scripts/soak.sh
 
 ## make tree     create or refresh build/linux: pristine kernel (tag base) + patches/
 tree: deps
@@ -43,7 +48,8 @@ bench: deps tree
 
 ## make clean    remove build outputs but keep build/linux (your work tree)
 clean:
-	rm -rf build/kunit-* build/run build/run-virt build/*.json build/*.log build/run-summary.txt
+	rm -rf build/kunit-* build/run build/run-virt build/soak build/soak-virt build/*.json build/*.log \
+		build/run-summary.txt build/soak-summary.txt
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  /'

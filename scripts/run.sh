@@ -7,14 +7,20 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # RUN_DIR / RUN_KOUT / RUN_LOG: other output places, for parallel work.
+# RUN_CONFIG: another config fragment (default config/run-virt.config; make soak: config/soak-virt.config).
+# RUN_HOOK: a command run after the kernel build, with RUN_DIR and RUN_KOUT exported (make soak builds
+#   its module there); RUN_INITRAMFS_EXTRA: a file of extra usr/gen_init_cpio lines for the initramfs;
+# RUN_SUMMARY: the summary script (default scripts/run_summary.py); RUN_KERNEL_ARGS, RUN_TIMEOUT.
 RUN="${RUN_DIR:-$BUILD/run}"
 KOUT="${RUN_KOUT:-$BUILD/run-virt}"
 mkdir -p "$RUN" "$KOUT"
 setup_ccache
 kmake() { make -C "$TREE" O="$KOUT" ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- CC="$CC_CMD" "$@"; }
 
-step "configuring the run kernel (config/run-virt.config)"
-grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/run-virt.config" > "$RUN/want.config"
+CONFIG_FRAG="${RUN_CONFIG:-$TOP/config/run-virt.config}"
+step "configuring the run kernel (${CONFIG_FRAG#"$TOP"/})"
+[ -f "$CONFIG_FRAG" ] || die "no config fragment $CONFIG_FRAG" "RUN_CONFIG must name an existing file"
+grep -v -e '^#' -e '^[[:space:]]*$' "$CONFIG_FRAG" > "$RUN/want.config"
 # Options the series' run needs on top (e.g. the true-positive test module), if the series has them.
 [ -f "$TOP/config/run-virt-series.config" ] &&
 	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/run-virt-series.config" >> "$RUN/want.config"
@@ -24,15 +30,20 @@ if ! cmp -s "$RUN/want.config" "$KOUT/.want.config" || [ ! -f "$KOUT/.config" ];
 	cp "$RUN/want.config" "$KOUT/.want.config"
 fi
 missing=$(grep -vxFf "$KOUT/.config" "$RUN/want.config" || true)
-[ -z "$missing" ] || die "the run kernel's .config lacks options that config/run-virt.config asks for:" \
-	"$missing" "(a dependency is missing: add it to config/run-virt.config)"
+[ -z "$missing" ] || die "the run kernel's .config lacks options that ${CONFIG_FRAG#"$TOP"/} asks for:" \
+	"$missing" "(a dependency is missing: add it to ${CONFIG_FRAG#"$TOP"/})"
 
-step "building the run kernel in build/run-virt (a cold build takes several minutes)"
+step "building the run kernel in ${KOUT#"$TOP"/} (a cold build takes several minutes)"
 bstart=$SECONDS
 kmake -j"$(nproc)" zImage 2>&1 | grep -E '^(  (CC|LD|AR)  |.*(error|warning):)' |
 	awk '/error|warning/ {print; next} {n++} n % 200 == 1 {print "    ... " $0; fflush()}' || true
 [ "${PIPESTATUS[0]}" = 0 ] && [ -f "$KOUT/arch/arm/boot/zImage" ] ||
-	die "the run kernel did not build" "re-run 'make -C build/linux O=build/run-virt ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- zImage' to see the error"
+	die "the run kernel did not build" "re-run 'make -C build/linux O=${KOUT#"$TOP"/} ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- zImage' to see the error"
+
+if [ -n "${RUN_HOOK:-}" ]; then
+	export RUN_DIR="$RUN" RUN_KOUT="$KOUT"
+	bash -c "$RUN_HOOK" || die "the run hook failed: $RUN_HOOK"
+fi
 
 info "the run kernel is built ($((SECONDS - bstart)) s)"
 
@@ -70,6 +81,7 @@ ARM="$BUILD/armel/root"
 		\( -type l -printf 'slink /%p %l 0777 0 0\n' \) &&
 	echo "file /usr/bin/v4l2-compliance $ARM/usr/bin/v4l2-compliance 0755 0 0") |
 	grep -v -e '/gconv' -e '/audit' >> "$RUN/initramfs.list"
+[ -z "${RUN_INITRAMFS_EXTRA:-}" ] || cat "$RUN_INITRAMFS_EXTRA" >> "$RUN/initramfs.list"
 "$RUN/gen_init_cpio" "$RUN/initramfs.list" > "$RUN/initramfs.cpio"
 
 # The virtio disks: non-legacy virtio-mmio with VIRTIO_F_ACCESS_PLATFORM, so that virtio uses the DMA
@@ -92,9 +104,9 @@ timeout --foreground "${RUN_TIMEOUT:-1500}" qemu-system-arm -M virt -smp 2 -m 10
 	-drive if=none,id=disk1,file="$RUN/swap.img",format=raw,cache=unsafe \
 	-device virtio-blk-device,drive=disk1,iommu_platform=on \
 	-append "console=ttyAMA0 panic=-1 vivid.n_devs=2 vivid.allocators=1,1 vivid.node_types=0x101,0x101 vivid.ccs_cap_mode=-1,1 vivid.ccs_out_mode=-1,2 ${RUN_KERNEL_ARGS:-}" </dev/null 2>&1 |
-	tee "$log" | grep --line-buffered -E '^(@@ |init: )|DMA-API|WARNING:|BUG:|Oops|Kernel panic' | sed 's/^/    /'
+	tee "$log" | grep --line-buffered -E '^(@@ |init: )|^\[[ 0-9.]+\] (@@ |soak: )|DMA-API|WARNING:|BUG:|Oops|Kernel panic' | sed 's/^/    /'
 qrc=${PIPESTATUS[0]}
 set -e
 info "QEMU ran $((SECONDS - qstart)) s (exit code $qrc)"
-python3 "$TOP/scripts/run_summary.py" "$log" "$qrc" | tee "${log%.log}-summary.txt"
+python3 "${RUN_SUMMARY:-$TOP/scripts/run_summary.py}" "$log" "$qrc" | tee "${log%.log}-summary.txt"
 exit "${PIPESTATUS[0]}"

@@ -768,8 +768,8 @@ static void dump_dma_maps(void)
 	}
 }
 
-/* The per-device counters (dma-api/devices), when the kernel has them: '@@ dma-devices LINE'. */
-static void dump_dma_devices(void)
+/* The per-device counters (dma-api/devices), when the kernel has them: '@@ KEY LINE'. */
+void dump_dma_devices(const char *key)
 {
 	FILE *f = fopen(DEBUGFS "/dma-api/devices", "r");
 	char line[512];
@@ -778,13 +778,13 @@ static void dump_dma_devices(void)
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
-		say("@@ dma-devices %s\n", line);
+		say("@@ %s %s\n", key, line);
 	}
 	fclose(f);
 }
 
-/* Print every small file of /sys/kernel/debug/dma-api as '@@ dma-api NAME VALUE' (first line). */
-static void dump_dma_api(void)
+/* Print every small file of /sys/kernel/debug/dma-api as '@@ KEY NAME VALUE' (first line). */
+void dump_dma_api(const char *key)
 {
 	static const char *const files[] = {
 		"error_count", "all_errors", "num_errors", "num_free_entries", "min_free_entries",
@@ -808,10 +808,36 @@ static void dump_dma_api(void)
 			n = 0;
 		buf[n] = 0;
 		buf[strcspn(buf, "\n")] = 0;
-		say("@@ dma-api %s %s\n", files[i], buf[0] ? buf : "-");
+		say("@@ %s %s %s\n", key, files[i], buf[0] ? buf : "-");
 	}
-	dump_dma_devices();
-	dump_dma_maps();
+}
+
+static long soak_seconds;
+static char soak_fail[16] = "10";
+
+/* 'make soak' boots with soak=SECONDS (and soak_fail=PERCENT) on the kernel command line. */
+static int soak_requested(void)
+{
+	char buf[1024] = "", *p;
+	int fd = open("/proc/cmdline", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strstr(buf, "soak_fail=");
+	if (p)
+		sscanf(p + 10, "%15[0-9]", soak_fail);
+	for (p = buf; (p = strstr(p, "soak=")); p++)
+		if (p == buf || p[-1] == ' ') {
+			soak_seconds = strtol(p + 5, NULL, 10);
+			return soak_seconds > 0;
+		}
+	return 0;
 }
 
 int main(void)
@@ -823,6 +849,14 @@ int main(void)
 	do_mount("debugfs", DEBUGFS, "debugfs");
 	do_mount("devtmpfs", "/dev", "devtmpfs");
 	do_mount("tmpfs", "/tmp", "tmpfs");
+	if (soak_requested()) {
+		say("@@ init cpus=%ld mode=soak\n", sysconf(_SC_NPROCESSORS_ONLN));
+		soak_main(soak_seconds, soak_fail);
+		say("@@ done\n");
+		sync();
+		reboot(RB_AUTOBOOT);
+		return 0;
+	}
 	read_workloads_arg();
 	quick = short_run();
 	dma_events_enable();
@@ -868,7 +902,9 @@ int main(void)
 		RUN_COUNTED("true-positive", true_positive());
 	}
 
-	dump_dma_api();
+	dump_dma_api("dma-api");
+	dump_dma_devices("dma-devices");
+	dump_dma_maps();
 	say("@@ done\n");
 	sync();
 	reboot(RB_AUTOBOOT);	/* QEMU runs with -no-reboot: this ends it */
