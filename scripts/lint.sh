@@ -126,7 +126,7 @@ w1_warnings() {
 	shift 2
 	make -C "$src" O="$out" ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- CC="$CC_CMD" W=1 C=2 \
 		-j"$(nproc)" "$@" 2>&1 | tee "$out/w1.log" |
-		grep -E '(warning|error):' | sed -E -e "s#^$src/##" -e 's/^(\.\.\/)*([^:]+):[0-9]+:[0-9]+:/\2:/' | sort
+		grep -E '(warning|error):' | sed -E -e "s#^$src/##" -e "s#^(\.\./)*${src##*/}/##" -e 's/^(\.\.\/)*([^:]+):[0-9]+:[0-9]+:/\2:/' | sort
 }
 
 lint_w1_sparse() {
