@@ -347,10 +347,19 @@ static inline void soak_fail_off(void)
 #endif
 }
 
+/*
+ * Serialises the soak's reports: dma-debug's error_count is a plain "+= 1" (racy by design, see
+ * err_printk() in kernel/dma/debug.c), so two reports on two CPUs at once may count as one, and the
+ * soak could not tell that from a missed report.  Only these asserts report during the soak.
+ */
+static DEFINE_SPINLOCK(soak_report_lock);
+
 /* Assert on a page while it is mapped: a report is expected if the device may write to it. */
 static void soak_assert_mapped(struct soak_worker *w, struct page *page, bool writable)
 {
+	spin_lock(&soak_report_lock);
 	debug_dma_assert_idle(page);
+	spin_unlock(&soak_report_lock);
 	w->asserts_mapped++;
 	if (writable)
 		atomic_long_inc(&soak_expected);
