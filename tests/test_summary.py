@@ -35,7 +35,17 @@ def run(*argv: str) -> tuple[int, str]:
     return rc, out.getvalue()
 
 
-class RunGate(unittest.TestCase):
+class Gate(unittest.TestCase):
+    def judged(self, rc: int, argv: tuple[str, ...], *want: str) -> str:
+        """summary.py ARGV's output, checked for exit status rc and every text of want."""
+        got, out = run(*argv)
+        self.assertEqual(got, rc, out)
+        for w in want:
+            self.assertIn(w, out)
+        return out
+
+
+class RunGate(Gate):
     def accepted(self, name: str) -> str:
         rc, out = run('run', log(name), '0')
         self.assertEqual(rc, 0, out)
@@ -44,10 +54,7 @@ class RunGate(unittest.TestCase):
         return out
 
     def rejected(self, name: str, *why: str) -> str:
-        rc, out = run('run', log(name), '0')
-        self.assertEqual(rc, 1, out)
-        for w in why:
-            self.assertIn(w, out)
+        out = self.judged(1, ('run', log(name), '0'), *why)
         self.assertTrue(out.endswith(f'FAILED: full console log in {log(name)}\n'), out)
         return out
 
@@ -129,7 +136,7 @@ class RunGate(unittest.TestCase):
             run('run', log('no-such.log'), '0')
 
 
-class SoakGate(unittest.TestCase):
+class SoakGate(Gate):
     def test_good(self) -> None:
         rc, out = run('soak', log('soak-good.log'), '0')
         self.assertEqual(rc, 0, out)
@@ -145,62 +152,55 @@ class SoakGate(unittest.TestCase):
         self.assertTrue(out.endswith('OK: full console log in ' + log('soak-good.log') + '\n'))
 
     def test_failed_bad_input(self) -> None:
-        rc, out = run('soak', log('soak-bad-input-failed.log'), '0')
-        self.assertEqual(rc, 1, out)
-        self.assertIn('  FAIL unmap_page twice: 0 report(s), expected 1', out)
-        self.assertIn('FAILED: soak step bad-inputs: unmap_page twice failed', out)
-        self.assertIn('FAILED: bad inputs: 1 DMA-API report(s), 2 expected', out)
+        self.judged(1, ('soak', log('soak-bad-input-failed.log'), '0'),
+                    '  FAIL unmap_page twice: 0 report(s), expected 1',
+                    'FAILED: soak step bad-inputs: unmap_page twice failed',
+                    'FAILED: bad inputs: 1 DMA-API report(s), 2 expected')
 
     def test_missing_bad_input(self) -> None:
-        rc, out = run('soak', log('soak-bad-input-missing.log'), '0')
-        self.assertEqual(rc, 1, out)
-        self.assertIn('FAILED: soak step bad-inputs: 2 of 3 planned subtest results', out)
+        self.judged(1, ('soak', log('soak-bad-input-missing.log'), '0'),
+                    'FAILED: soak step bad-inputs: 2 of 3 planned subtest results')
 
     def test_hung_soak(self) -> None:
-        rc, out = run('soak', log('soak-hung.log'), '124')
-        self.assertEqual(rc, 1, out)
-        self.assertIn('FAILED: soak step soak was running when the log ends', out)
-        self.assertIn('FAILED: subtest soak (line 34) has no result line', out)
-        self.assertIn('QEMU exit code 124', out)
+        self.judged(1, ('soak', log('soak-hung.log'), '124'),
+                    'FAILED: soak step soak was running when the log ends',
+                    'FAILED: subtest soak (line 34) has no result line', 'QEMU exit code 124')
 
 
-class KunitGate(unittest.TestCase):
+class KunitGate(Gate):
+    def kunit(self, rc: int, totals: str, *argv: str) -> str:
+        """summary.py kunit ARGV: its output, checked for exit status rc and the totals line."""
+        out = self.judged(rc, ('kunit',) + argv)
+        self.assertTrue(out.endswith(f'\n{totals}\n'), out)
+        return out
+
     def test_good(self) -> None:
-        rc, out = run('kunit', '--gate', 'checkpatch=ok',
-                      f'virt={log("kunit-good.json")}:{log("kunit-expected")}')
-        self.assertEqual(rc, 0, out)
+        out = self.kunit(0, '4 passed, 0 failed, 1 skipped', '--gate', 'checkpatch=ok',
+                         f'virt={log("kunit-good.json")}:{log("kunit-expected")}')
         self.assertIn('    [virt] dma-debug-tracker: 1 passed, 0 failed, 1 skipped\n', out)
-        self.assertTrue(out.endswith('\n4 passed, 0 failed, 1 skipped\n'), out)
 
     def test_missing_suite(self) -> None:
-        rc, out = run('kunit', f'vivt={log("kunit-missing-suite.json")}:{log("kunit-expected")}')
-        self.assertEqual(rc, 1, out)
+        out = self.kunit(1, '2 passed, 1 failed, 0 skipped',
+                         f'vivt={log("kunit-missing-suite.json")}:{log("kunit-expected")}')
         self.assertIn('FAILED: [vivt] expected suite dma-debug-tracker did not run', out)
-        self.assertTrue(out.endswith('\n2 passed, 1 failed, 0 skipped\n'), out)
 
     def test_failure(self) -> None:
-        rc, out = run('kunit', f'x={log("kunit-failure.json")}')
-        self.assertEqual(rc, 1, out)
+        out = self.kunit(1, '1 passed, 2 failed, 1 skipped', f'x={log("kunit-failure.json")}')
         self.assertIn('FAILED: [x] dma-debug.dma_debug_double_unmap: FAIL', out)
         self.assertIn('FAILED: [x] dma-debug-tracker.tracker_counts: ERROR', out)
-        self.assertTrue(out.endswith('\n1 passed, 2 failed, 1 skipped\n'), out)
 
     def test_gates_count(self) -> None:
-        rc, out = run('kunit', '--gate', 'a=ok', f'virt={log("kunit-good.json")}', '--gate',
-                      'b=FAILED')
-        self.assertEqual(rc, 1, out)
+        out = self.kunit(1, '4 passed, 1 failed, 1 skipped', '--gate', 'a=ok',
+                         f'virt={log("kunit-good.json")}', '--gate', 'b=FAILED')
         self.assertIn('FAILED: gate b: FAILED', out)
-        self.assertTrue(out.endswith('\n4 passed, 1 failed, 1 skipped\n'), out)
 
     def test_missing_results(self) -> None:
-        rc, out = run('kunit', 'virt=/nonexistent/kunit.json')
-        self.assertEqual(rc, 1, out)
+        out = self.kunit(1, '0 passed, 1 failed, 0 skipped', 'virt=/nonexistent/kunit.json')
         self.assertIn('[virt] no results (/nonexistent/kunit.json missing)', out)
-        self.assertTrue(out.endswith('\n0 passed, 1 failed, 0 skipped\n'), out)
 
     def test_missing_expected_file(self) -> None:
-        rc, out = run('kunit', f'virt={log("kunit-good.json")}:/nonexistent/expected')
-        self.assertEqual(rc, 1, out)
+        out = self.kunit(1, '3 passed, 1 failed, 1 skipped',
+                         f'virt={log("kunit-good.json")}:/nonexistent/expected')
         self.assertIn('the expected suites file /nonexistent/expected is missing', out)
 
 
