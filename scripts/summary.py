@@ -250,6 +250,9 @@ def ktap_failures(doc: Optional[Ktap], lines: list[Line], log_path: str, qemu_rc
     out = []
     if doc.plan is None:
         out.append(f'init printed no KTAP plan (1..N); see {log_path}')
+    elif doc.plan == 0:
+        out.append(f'init planned no test (1..0): nothing was checked (kernel argument '
+                   f'workloads=?); see {log_path}')
     names = planned_names(doc)
     if doc.plan is not None and names and len(names) != doc.plan:
         out.append(f'init planned {doc.plan} tests but named {len(names)} ({",".join(names)})')

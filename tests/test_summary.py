@@ -128,6 +128,9 @@ class RunGate(Gate):
     def test_no_plan(self) -> None:
         self.rejected('run-no-plan.log', 'FAILED: init printed no KTAP plan (1..N)')
 
+    def test_nothing_planned(self) -> None:
+        self.rejected('run-nothing-planned.log', 'FAILED: init planned no test (1..0)')
+
     def test_no_init(self) -> None:
         self.rejected('run-no-init.log', 'FAILED: no KTAP output from init')
 
