@@ -182,6 +182,11 @@ class KunitGate(Gate):
                          f'virt={log("kunit-good.json")}:{log("kunit-expected")}')
         self.assertIn('    [virt] dma-debug-tracker: 1 passed, 0 failed, 1 skipped\n', out)
 
+    def test_real_vivt(self) -> None:
+        # recorded from the baseline 'make check' (build/kunit-vivt.json, kunit/expected-vivt)
+        self.kunit(0, '12 passed, 0 failed, 0 skipped',
+                   f'vivt={log("real-kunit-vivt.json")}:{log("real-kunit-expected-vivt")}')
+
     def test_missing_suite(self) -> None:
         out = self.kunit(1, '2 passed, 1 failed, 0 skipped',
                          f'vivt={log("kunit-missing-suite.json")}:{log("kunit-expected")}')
