@@ -81,11 +81,30 @@ class RunGate(Gate):
         # the message comes first, after '[ cut here ]' (__warn_printk), then the WARNING line
         self.accepted('run-good-arm64-warn.log')
 
+    def test_real_full_table(self) -> None:
+        # a real boot of the run kernel with this init, workloads=full (trimmed)
+        out = self.accepted('real-run-full.log')
+        self.assertIn('cow-storm         131072 COW writes ok             0              0/0          0\n'
+                      'odirect-fork        5186 I/Os+forks ok         68969              0/0          0\n'
+                      'v4l2-compliance           412 tests ok          1004              0/0          0\n',
+                      out)
+        self.assertIn('v4l2-compliance: streaming 48, streaming_fail 0, pass 338, fail 74, '
+                      'warnings 11\nmm-cow: pass 33, skip 0, fail 0, xfail 0, error 0\n', out)
+        self.assertIn('  a003e00.virtio_mmio             68969  (map_page 68969)\n', out)
+
     def test_real_boot(self) -> None:
         for name in sorted(os.listdir(LOGS)):
             if name.startswith('real-run-'):
                 with self.subTest(name):
                     self.accepted(name)
+
+    def test_real_arm64_layout(self) -> None:
+        self.accepted('run-good-real-arm64-layout.log')
+
+    def test_real_warning_without_report(self) -> None:
+        self.rejected('run-real-warn-without-report.log',
+                      'FAILED: kernel problem: WARNING: CPU: 1 PID: 1 at ../linux/kernel/dma/debug.c:1130',
+                      'FAILED: workload true-positive: expected one DMA-API report')
 
     def test_unexpected_report(self) -> None:
         self.rejected('run-unexpected-report.log',
