@@ -173,6 +173,13 @@ class SoakGate(Gate):
         self.assertIn('fault injection: failslab failed 1234 allocations, fail_page_alloc 567; ', out)
         self.assertTrue(out.endswith('OK: full console log in ' + log('soak-good.log') + '\n'))
 
+    def test_real_soak_mode_without_module(self) -> None:
+        # init's soak mode booted for real on the run kernel, which has no dma_soak.ko
+        self.judged(1, ('soak', log('soak-real-no-module.log'), '0'),
+                    'FAILED: soak step load failed: /dma_soak.ko: No such file or directory',
+                    'FAILED: soak step bad-inputs failed: no list in /sys/kernel/debug/dma_soak/bad',
+                    'FAILED: the bad-input pass printed no subtest')
+
     def test_failed_bad_input(self) -> None:
         self.judged(1, ('soak', log('soak-bad-input-failed.log'), '0'),
                     '  FAIL unmap_page twice: 0 report(s), expected 1',
