@@ -6,6 +6,7 @@ usage:
   summary.py run LOG [QEMU_EXIT_CODE]     the 'make' boot (userspace/init.c's workloads)
   summary.py soak LOG [QEMU_EXIT_CODE]    the 'make soak' boot (userspace/soak.c, soak/dma_soak.c)
   summary.py kunit [--gate NAME=ok|FAILED]... TARGET=JSON[:EXPECTED_SUITES_FILE]...
+  summary.py progress <CONSOLE                what to show while a guest runs (qemu ... | tee LOG |)
 
 The guests print KTAP (Documentation/dev-tools/ktap.rst): init writes 'KTAP version 1', a plan
 '1..N' and one 'ok N NAME' / 'not ok N NAME' per planned test to the console itself; the soak
@@ -21,6 +22,7 @@ prefix and the driver's have one; it also prints while it parses and needs the k
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
@@ -676,6 +678,24 @@ def summarise_kunit(gates: list[str], targets: list[str]) -> int:
     return 1 if failed else 0
 
 
+# ---------------------------------------------------------------- progress
+
+PROGRESS = re.compile(r'^( {4})?(KTAP version|1\.\.\d|(not )?ok \d|# (start |init:|Subtest:|soak:|'
+                      r'bad-total:|dma_soak:|cow-storm: workers|[\w-]+: error:))|DMA-API|WARNING:|'
+                      r'BUG:|Oops|Kernel panic')
+
+
+def progress(inp: Iterable[str], out: 'io.TextIOBase') -> None:
+    """Copy the console lines a user wants to see while a guest runs (plan, starts, results,
+    errors, DMA-API reports, kernel problems), indented, as they come."""
+    for raw in inp:
+        m = PRINTK.match(raw)
+        text = raw.rstrip('\r\n')[m.end() if m else 0:]
+        if PROGRESS.search(text):
+            out.write('    ' + text + '\n')
+            out.flush()
+
+
 # ---------------------------------------------------------------- command line
 
 def main(argv: list[str]) -> int:
@@ -685,6 +705,7 @@ def main(argv: list[str]) -> int:
         p = sub.add_parser(cmd, help=f'judge the console log of the {cmd} boot')
         p.add_argument('log')
         p.add_argument('qemu_rc', nargs='?', default='?')
+    sub.add_parser('progress', help='filter a console log on stdin to the lines worth showing live')
     k = sub.add_parser('kunit', help='sum up kunit.py JSON results and the gates before them')
     k.add_argument('--gate', action='append', default=[], metavar='NAME=ok|FAILED')
     k.add_argument('targets', nargs='*', metavar='TARGET=JSON[:EXPECTED_SUITES_FILE]')
@@ -697,6 +718,9 @@ def main(argv: list[str]) -> int:
         return summarise_run(args.log, args.qemu_rc)
     if args.cmd == 'soak':
         return summarise_soak(args.log, args.qemu_rc)
+    if args.cmd == 'progress':
+        progress(sys.stdin, sys.stdout)
+        return 0
     return summarise_kunit(args.gate, args.targets)
 
 

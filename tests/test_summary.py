@@ -238,6 +238,20 @@ class KunitGate(Gate):
         self.assertIn('the expected suites file /nonexistent/expected is missing', out)
 
 
+class Progress(unittest.TestCase):
+    def test_shows_what_matters(self) -> None:
+        out = io.StringIO()
+        with open(log('soak-good.log'), encoding='utf-8') as f:
+            summary.progress(f, out)
+        shown = out.getvalue().splitlines()
+        self.assertIn('    # start soak: 20 s, failslab and fail_page_alloc fail 10% of the soak '
+                      "threads' allocations", shown)
+        self.assertIn('        ok 3 unmap_page twice', shown)
+        self.assertIn('        # soak: 10/20 s', shown)
+        self.assertIn('    ok 5 kmemleak', shown)
+        self.assertNotIn('    # dma-api: error_count=702', shown)
+
+
 class Parser(unittest.TestCase):
     def parse(self, text: str) -> 'summary.Ktap':
         lines = [summary.Line(i, *((t[15:], True) if t.startswith('[') else (t, False)))
