@@ -30,11 +30,12 @@ create_base() {
 	git config core.autocrlf false
 	git config gc.auto 0
 	git add -f .
+	# The message names no local path: the same package gives the same base commit everywhere.
 	local ver=$KERNEL_DEB_VERSION
 	GIT_COMMITTER_NAME="$BASE_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$BASE_AUTHOR_EMAIL" \
 		GIT_COMMITTER_DATE="$BASE_DATE" \
 		git commit -q --no-verify -m "Linux $(make -s kernelversion) from Debian $KERNEL_PKG $ver" \
-		-m "Pristine tree unpacked from $KERNEL_TARBALL; the base of the series."
+		-m "Pristine tree unpacked from /$KERNEL_TARBALL_IN_DEB; the base of the series."
 	git tag base
 	echo "$ver" > .git/workshop-kernel-version
 	cd "$TOP"
