@@ -72,21 +72,22 @@ lint_gates() {
 	info "ok: $(grep -E '^Ran ' "$LINT/gates.log") from $n file(s) in tests/"
 }
 
-# The virt KUnit target's .config, made for lint by kunit.sh itself (kunit.py config), not taken from
-# whatever an earlier make check left in build/kunit-virt.  Prints its path.
+# virt_config: set VIRT_CONFIG to the virt KUnit target's .config, made for lint by kunit.sh itself
+# (kunit.py config into build/lint/config-virt; once per run), not taken from whatever an earlier
+# make check left in build/kunit-virt.
 VIRT_CONFIG=
 virt_config() {
-	if [ -z "$VIRT_CONFIG" ]; then
-		local dir
-		dir=$(KUNIT_BUILD_DIR="$LINT/config-virt" bash "$TOP/scripts/kunit.sh" --config-only virt | tail -1) ||
-			die "could not configure the virt KUnit target for lint (scripts/kunit.sh --config-only virt)" \
-				"see its messages above"
-		[ -f "$dir/.config" ] ||
-			die "scripts/kunit.sh --config-only virt left no .config (it printed '$dir')" \
-				"run KUNIT_BUILD_DIR=build/lint/config-virt bash scripts/kunit.sh --config-only virt by hand"
-		VIRT_CONFIG="$dir/.config"
+	[ -z "$VIRT_CONFIG" ] || return 0
+	local dir
+	step "configuring the virt KUnit target for lint (scripts/kunit.sh --config-only virt)"
+	dir=$(KUNIT_BUILD_DIR="$LINT/config-virt" bash "$TOP/scripts/kunit.sh" --config-only virt | tail -1) ||
+		die "could not configure the virt KUnit target for lint (scripts/kunit.sh --config-only virt)" \
+			"see its messages above"
+	if [ -z "$dir" ] || [ ! -f "$dir/.config" ]; then
+		die "scripts/kunit.sh --config-only virt left no .config (it printed '$dir')" \
+			"run KUNIT_BUILD_DIR=build/lint/config-virt bash scripts/kunit.sh --config-only virt by hand"
 	fi
-	echo "$VIRT_CONFIG"
+	VIRT_CONFIG="$dir/.config"
 }
 
 # The source files the series touches (as of HEAD in the base's tree).
@@ -171,10 +172,10 @@ lint_kernel_doc() {
 
 # Configure and prepare an output directory for the virt KUnit config of source tree $1.
 prepare_virt() {
-	local src=$1 out=$2 cfg
-	cfg=$(virt_config) || exit 1
+	local src=$1 out=$2
+	virt_config
 	mkdir -p "$out"
-	cp "$cfg" "$out/.config"
+	cp "$VIRT_CONFIG" "$out/.config"
 	TREE=$src kmake "$out" -s olddefconfig prepare -j"$(nproc)" >"$out/prepare.log" 2>&1 ||
 		die "cannot prepare ${out#"$TOP"/} (log: ${out#"$TOP"/}/prepare.log)"
 }
@@ -191,7 +192,8 @@ lint_w1_sparse() {
 	step "lint w1-sparse: W=1 and sparse on touched .c files, against the same build of the base"
 	need_pkgs sparse
 	local objs=() base_objs=() files=() cfg o new
-	cfg=$(virt_config) || exit 1
+	virt_config
+	cfg=$VIRT_CONFIG
 	mapfile -t files < <(touched '*.c')
 	[ ${#files[@]} -gt 0 ] || { info "ok: the series touches no .c file"; return 0; }
 	# Only what the virt config builds in, read from the config and the Makefiles (scripts/lint_objects.py).
@@ -225,8 +227,8 @@ lint_w1_sparse() {
 
 lint_bisect() {
 	step "lint bisect: every patch, applied one by one, builds the virt KUnit config"
-	local dir="$LINT/bisect-src" out="$LINT/bisect" c n=0 total cfg
-	cfg=$(virt_config) || exit 1
+	local dir="$LINT/bisect-src" out="$LINT/bisect" c n=0 total
+	virt_config
 	worktree_at base "$dir"
 	total=$(git -C "$TREE" rev-list --count base..HEAD)
 	mkdir -p "$out"
@@ -234,7 +236,7 @@ lint_bisect() {
 		n=$((n + 1))
 		git -C "$dir" checkout -q --detach "$c"
 		info "[$n/$total] $(git -C "$TREE" log -1 --format=%s "$c")"
-		cp "$cfg" "$out/.config"
+		cp "$VIRT_CONFIG" "$out/.config"
 		if ! TREE=$dir kmake "$out" -s olddefconfig all -j"$(nproc)" >"$out/build-$n.log" 2>&1; then
 			warn "patch $n does not build: $(git -C "$TREE" log -1 --format=%s "$c")"
 			info "log: build/lint/bisect/build-$n.log"
@@ -250,7 +252,7 @@ cross_build() {
 	local arch=$1 base_cfg=$2 dbg=$3 name out cfg=
 	name="$arch-$base_cfg-dbg$dbg"
 	out="$LINT/cross-$name"
-	if [ "$base_cfg" = virt ]; then cfg=$(virt_config) || exit 1; fi
+	if [ "$base_cfg" = virt ]; then virt_config && cfg=$VIRT_CONFIG; fi
 	mkdir -p "$out"
 	info "$name"
 	(
