@@ -127,9 +127,13 @@ apt_private() {
 	if [ "$(cat "$dir/sources.list" 2>/dev/null)"$'\n' != "$sources" ] || apt_stale "$dir/.updated"; then
 		printf '%s' "$sources" >"$dir/sources.list"
 		info "apt-get update of a package list of its own: $arch, $* (${dir#"$TOP"/})"
-		apt-get "${APT_O[@]}" -q update >"$dir/update.log" 2>&1 ||
-			die "apt-get update of the package lists in ${dir#"$TOP"/} failed (log: ${dir#"$TOP"/}/update.log)" \
-				"check the network and the sources it names (${dir#"$TOP"/}/sources.list), then re-run"
+		# apt-get update exits 0 on some failed lists: its E: lines decide.
+		if ! apt-get "${APT_O[@]}" -q update >"$dir/update.log" 2>&1 || grep -q '^E:' "$dir/update.log"; then
+			die "apt-get update of the package lists in ${dir#"$TOP"/} failed (log: ${dir#"$TOP"/}/update.log):" \
+				"$(grep '^E:' "$dir/update.log" | head -3)" \
+				"check the network, the sources it names (${dir#"$TOP"/}/sources.list) and the machine's apt" \
+				"configuration (/etc/apt/apt.conf.d: it applies to these lists too), then re-run"
+		fi
 		touch "$dir/.updated"
 	fi
 }
