@@ -123,7 +123,12 @@ apt_private() {
 	done
 	APT_O=(-o APT::Architecture="$arch" -o APT::Architectures="$arch" -o Dir::State::Lists="$dir/lists"
 		-o Dir::State::status=/dev/null -o Dir::Cache="$dir/cache" -o Dir::Etc::SourceList="$dir/sources.list"
-		-o Dir::Etc::SourceParts=/dev/null -o Acquire::Languages=none -o Debug::NoLocking=1)
+		-o Dir::Etc::SourceParts=/dev/null -o Acquire::Languages=none -o Debug::NoLocking=1
+		-o Acquire::Check-Valid-Until=false)
+	# Check-Valid-Until=false: the signed Release file still vouches for every hash, and what these
+	# lists fetch is fixed by a pin (the kernel's KERNEL_DEB_VERSION) or by a stable release (armel's
+	# Debian 12 packages): an expired Release (a mirror snapshot; unstable between syncs) must not stop
+	# the fetch.  This machine's own apt configuration does the same for the host's lists.
 	if [ "$(cat "$dir/sources.list" 2>/dev/null)"$'\n' != "$sources" ] || apt_stale "$dir/.updated"; then
 		printf '%s' "$sources" >"$dir/sources.list"
 		info "apt-get update of a package list of its own: $arch, $* (${dir#"$TOP"/})"
