@@ -23,6 +23,7 @@ gate checkpatch bash "$TOP/scripts/checkpatch.sh"
 # KUnit targets: each writes the json its target file names; the expected suites come from the
 # target file too (target.py setup writes them into the build dir).
 targets=${KUNIT_TARGETS:-$(python3 "$TOP/scripts/target.py" list)}
+[ -n "$targets" ] || die "no KUnit target to run" "kunit/targets/*.target (or KUNIT_TARGETS) names none"
 results=()
 for t in $targets; do
 	bash "$TOP/scripts/kunit.sh" "$t" || true	# judged from the results below
