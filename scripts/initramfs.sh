@@ -23,6 +23,8 @@ if [ -z "$out" ] || [ -z "$kout" ]; then die "initramfs.sh: --out and --kernel-o
 for f in "${extras[@]}"; do
 	[ -f "$f" ] || die "initramfs.sh: no extra list $f" "the step that makes it must run first"
 done
+# Absolute: the kernel's make runs in the tree.
+out=$(realpath -m "$out") kout=$(realpath -m "$kout")
 W=$(dirname "$out")
 mkdir -p "$W"
 CC="${CROSS_COMPILE}gcc"

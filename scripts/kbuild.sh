@@ -24,6 +24,7 @@ if [ ${#frags[@]} = 0 ] || [ -z "$out" ]; then die "kbuild.sh: --config and --ou
 for f in "${frags[@]}"; do
 	[ -f "$f" ] || die "kbuild.sh: no config fragment $f" "name an existing file (config/*.config)"
 done
+out=$(realpath -m "$out")	# the kernel's make runs in the tree
 mkdir -p "$out"
 setup_ccache
 rel() { printf '%s' "${1#"$TOP"/}"; }
