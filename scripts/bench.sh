@@ -21,8 +21,8 @@ rounds=${BENCH_ROUNDS:-7}
 live_max=${BENCH_LIVE_MAX:-100000}
 tput_ms=${BENCH_TPUT_MS:-2000}
 
-[ -e "$TREE/.git" ] || die "build/linux does not exist" "run 'make tree' first"
-git -C "$TREE" rev-parse -q --verify base >/dev/null || die "build/linux has no tag 'base'" "run 'make tree'"
+[ -e "$TREE/.git" ] || die "${TREE#"$TOP"/} does not exist" "run 'make tree' first"
+git -C "$TREE" rev-parse -q --verify base >/dev/null || die "${TREE#"$TOP"/} has no tag 'base'" "run 'make tree'"
 setup_ccache
 # The host's load when the run starts (its wall-clock figures depend on it): BENCHMARKS.md says it.
 read -r load1 load5 load15 _ </proc/loadavg
@@ -47,12 +47,12 @@ prepare_tree() {
 	git -C "$TREE" worktree prune
 	if [ -e "$wt/.git" ]; then
 		git -C "$wt" checkout -q -f --detach "$rev" ||
-			die "could not check out $rev in ${wt#"$TOP"/}" "remove it (git -C build/linux worktree remove --force ${wt#"$TOP"/}) and re-run"
+			die "could not check out $rev in ${wt#"$TOP"/}" "remove it (git -C ${TREE#"$TOP"/} worktree remove --force ${wt#"$TOP"/}) and re-run"
 	else
 		info "git worktree ${wt#"$TOP"/} at $rev"
 		mkdir -p "$(dirname "$wt")"
 		git -C "$TREE" worktree add -q --detach "$wt" "$rev" ||
-			die "could not make a worktree of build/linux in ${wt#"$TOP"/}"
+			die "could not make a worktree of ${TREE#"$TOP"/} in ${wt#"$TOP"/}"
 	fi
 	cp "$TOP/bench/dma_bench.c" "$wt/kernel/dma/dma_bench.c"
 	# Headers the benchmark includes (the device set-up it shares with the soak driver).
