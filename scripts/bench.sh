@@ -24,6 +24,7 @@ tput_ms=${BENCH_TPUT_MS:-2000}
 [ -e "$TREE/.git" ] || die "${TREE#"$TOP"/} does not exist" "run 'make tree' first"
 git -C "$TREE" rev-parse -q --verify base >/dev/null || die "${TREE#"$TOP"/} has no tag 'base'" "run 'make tree'"
 setup_ccache
+LNX=$(basename "$TREE")	# the worktrees' name: that of the tree (see prepare_tree)
 # The host's load when the run starts (its wall-clock figures depend on it): BENCHMARKS.md says it.
 read -r load1 load5 load15 _ </proc/loadavg
 # The 'virt' KUnit target's machine and kunit.py --qemu_config (written into build/bench/virt).
@@ -32,10 +33,10 @@ setup_out=$(python3 "$TOP/scripts/target.py" setup virt --build-dir "$BB/virt") 
 	die "could not read the virt KUnit target (kunit/targets/virt.target): see above"
 eval "$setup_out"
 
-# A detached worktree of build/linux at $2 in $1 with the benchmark copied in.  $3: k1 or k2
+# A detached worktree of the base's tree at $2 in $1 with the benchmark copied in.  $3: k1 or k2
 # (which tracker helper to append to kernel/dma/debug.c).  Worktrees sit next to their build
 # directories (.../linux, .../<out>) so that compiler paths, relative to the build directory, are
-# those of build/linux and build/kunit-virt, and ccache hits across them.
+# those of build/linux-$BASE and build/kunit-virt, and ccache hits across them.
 prepare_tree() {
 	local wt=$1 rev=$2 kind=$3 stamp
 	# Unchanged tree and benchmark: leave the files alone, so that make rebuilds nothing.
@@ -130,7 +131,7 @@ bench_args() {
 
 if [ $smoke = 1 ]; then
 	step "bench smoke: the benchmark on the K2 tree with the 'virt' KUnit configuration (lockdep: no figures)"
-	wt="$BB/series/linux"
+	wt="$BB/series/$LNX"
 	prepare_tree "$wt" "$(git -C "$TREE" rev-parse HEAD)" k2
 	# The same configuration as 'make kunit T=virt', so that ccache hits.
 	args=(--kunitconfig="$t_kunitconfig")
@@ -150,16 +151,16 @@ need_pkgs gnuplot-nox
 step "make bench: K0 (base, no dma-debug), K1 (base, upstream dma-debug), K2 (the series)"
 trees="base $(git -C "$TREE" rev-parse --short base), series $(git -C "$TREE" rev-parse --short HEAD) ($(git -C "$TREE" rev-list --count base..HEAD) commits: $(git -C "$TREE" log -1 --format=%s HEAD))"
 info "trees: $trees"
-prepare_tree "$BB/base/linux" base k1
-prepare_tree "$BB/series/linux" "$(git -C "$TREE" rev-parse HEAD)" k2
+prepare_tree "$BB/base/$LNX" base k1
+prepare_tree "$BB/series/$LNX" "$(git -C "$TREE" rev-parse HEAD)" k2
 
 step "building 3 kernels (one at a time)"
 kc=(--kunitconfig="$TOP/bench/bench.kunitconfig")
-build_kernel "$BB/base/linux" "$BB/base/k0" "$BB/k0-build.log" "${kc[@]}" \
+build_kernel "$BB/base/$LNX" "$BB/base/k0" "$BB/k0-build.log" "${kc[@]}" \
 	--kunitconfig="$TOP/bench/dma-debug-off.kunitconfig"
-build_kernel "$BB/base/linux" "$BB/base/k1" "$BB/k1-build.log" "${kc[@]}" \
+build_kernel "$BB/base/$LNX" "$BB/base/k1" "$BB/k1-build.log" "${kc[@]}" \
 	--kunitconfig="$TOP/bench/dma-debug-on.kunitconfig"
-build_kernel "$BB/series/linux" "$BB/series/k2" "$BB/k2-build.log" "${kc[@]}" \
+build_kernel "$BB/series/$LNX" "$BB/series/k2" "$BB/k2-build.log" "${kc[@]}" \
 	--kunitconfig="$TOP/bench/dma-debug-on.kunitconfig"
 for k in k0 k1; do cp "$BB/base/$k/.config" "$BB/$k.config"; done
 cp "$BB/series/k2/.config" "$BB/k2.config"
