@@ -34,7 +34,7 @@ grep -hv -e '^#' -e '^[[:space:]]*$' "${frags[@]}" >"$out/.want.config.new"
 if ! cmp -s "$out/.want.config.new" "$out/.want.config" || [ ! -f "$out/.config" ]; then
 	cp "$out/.want.config.new" "$out/.config"
 	kmake "$out" -s olddefconfig >/dev/null ||
-		die "make olddefconfig failed in $(rel "$out")" "run: scripts/kbuild.sh's fragments through 'make olddefconfig' by hand"
+		die "make olddefconfig failed in $(rel "$out")" "the fragments' options are $(rel "$out")/.config: run 'make O=$(rel "$out") ARCH=$KARCH olddefconfig' in ${TREE#"$TOP"/} to see why"
 	mv "$out/.want.config.new" "$out/.want.config"
 fi
 rm -f "$out/.want.config.new"
