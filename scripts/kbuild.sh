@@ -48,7 +48,7 @@ t0=$SECONDS
 set +e
 kmake "$out" -j"$(nproc)" "${targets[@]}" 2>&1 | tee "$out/build.log" |
 	grep -E '^(  (CC|LD|AR)  |.*(error|warning):)' |
-	awk '/error|warning/ {print; next} {n++} n % 200 == 1 {print "    ... " $0; fflush()}'
+	awk '/(error|warning):/ {print; next} {n++} n % 200 == 1 {print "    ... " $0; fflush()}'
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" = 0 ] && [[ " ${targets[*]} " == *" $KIMAGE_TARGET "* ]] && [ ! -f "$out/$KIMAGE" ]; then
