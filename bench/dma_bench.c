@@ -41,44 +41,16 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
-static unsigned int live_max = 100000;
-module_param(live_max, uint, 0444);
-MODULE_PARM_DESC(live_max, "highest number of live mappings held");
-static unsigned int rounds = 7;
-module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "rounds per figure and level");
-static unsigned int ops = 1000;
-module_param(ops, uint, 0444);
-MODULE_PARM_DESC(ops, "map+unmap operations per round");
-static unsigned int cow_pages = 256;
-module_param(cow_pages, uint, 0444);
-MODULE_PARM_DESC(cow_pages, "pages copied on write per round (per thread)");
-static unsigned int tput_ms = 1000;
-module_param(tput_ms, uint, 0444);
-MODULE_PARM_DESC(tput_ms, "duration of one throughput trial in ms");
+#include "dma_bench.h"
+#include "dma_testdev.h"
+
+DMA_TEST_PARAM(uint, unsigned int, live_max, 100000, "highest number of live mappings held");
+DMA_TEST_PARAM(uint, unsigned int, rounds, 7, "rounds per figure and level");
+DMA_TEST_PARAM(uint, unsigned int, ops, 1000, "map+unmap operations per round");
+DMA_TEST_PARAM(uint, unsigned int, cow_pages, 256, "pages copied on write per round (per thread)");
+DMA_TEST_PARAM(uint, unsigned int, tput_ms, 1000, "duration of one throughput trial in ms");
 
 #define DMA_BENCH_OP_PAGES	16
-
-/**
- * struct dma_bench_mem - the dma-debug tracker's own memory
- * @entries: dma_debug_entry objects in use
- * @entry_size: bytes per entry
- * @records: tracker objects other than tree nodes (the series: one per page)
- * @record_size: bytes per record
- * @nodes: radix-tree/XArray nodes of the tracker's own trees
- * @node_size: bytes per node
- * @fixed: memory allocated once whatever the number of mappings
- */
-struct dma_bench_mem {
-	unsigned long entries, entry_size;
-	unsigned long records, record_size;
-	unsigned long nodes, node_size;
-	unsigned long fixed;
-};
-
-void dma_bench_tracker_mem(struct dma_bench_mem *m);
-bool dma_bench_cow_hook_present(void);
-void dma_bench_cow_hook_set(bool on);
 
 /* Kernels with dma-debug get their own from scripts/bench.sh (tracker-*.c). */
 void __weak dma_bench_tracker_mem(struct dma_bench_mem *m)

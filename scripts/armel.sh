@@ -2,26 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # Third-party user space for the run's initramfs: Debian's armel v4l-utils (v4l2-compliance) and
 # the libraries it needs, downloaded with apt-get (an armel package list of its own under
-# build/armel, the host's apt state untouched) and unpacked into build/armel/root.
+# build/apt/, the host's apt state untouched: lib.sh apt_private) and unpacked into build/armel/root.
 # Prints nothing when build/armel/root is already complete.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 A="$BUILD/armel"
+# Debian 12's v4l-utils 1.22 and the suites its libraries come from.
+SUITES=(bookworm bookworm-updates bookworm-security)
 PKGS=(v4l-utils libv4l-0 libv4lconvert0 libjpeg62-turbo libstdc++6 libgcc-s1 libc6)
-[ -f "$A/root/.done" ] && [ "$(cat "$A/root/.done")" = "${PKGS[*]}" ] && exit 0
+[ -f "$A/root/.done" ] && [ "$(cat "$A/root/.done")" = "${SUITES[*]}: ${PKGS[*]}" ] && exit 0
 
 step "fetching Debian's armel v4l-utils (v4l2-compliance) and its libraries into build/armel"
 rm -rf "$A/root" "$A/debs"
-mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/debs" "$A/root"
-apt_o=(-o APT::Architecture=armel -o APT::Architectures=armel -o Dir::State::Lists="$A/lists"
-	-o Dir::Cache="$A/cache" -o Dir::State::status=/dev/null -o Debug::NoLocking=1)
-apt-get "${apt_o[@]}" -q update >"$A/apt-update.log" 2>&1 ||
-	die "apt-get update of the armel package lists failed (log: build/armel/apt-update.log)" \
-		"check the network and that /etc/apt/sources.list names a Debian 12 mirror"
-(cd "$A/debs" && apt-get "${apt_o[@]}" -q download "${PKGS[@]}") >"$A/apt-download.log" 2>&1 ||
+mkdir -p "$A/debs" "$A/root"
+apt_private "$BUILD/apt/armel" armel "${SUITES[@]}"
+(cd "$A/debs" && apt-get "${APT_O[@]}" -q download "${PKGS[@]}") >"$A/apt-download.log" 2>&1 ||
 	die "apt-get download of armel ${PKGS[*]} failed (log: build/armel/apt-download.log)" \
-		"check the network; 'apt-get download' needs the packages to exist for armel"
+		"check the network; 'apt-get download' needs the packages to exist for armel in ${SUITES[*]}"
 for d in "$A"/debs/*.deb; do
 	dpkg-deb -x "$d" "$A/root"
 	info "unpacked $(basename "$d")"
@@ -35,4 +33,4 @@ done | sort -u | while read -r lib; do
 done)
 [ -z "$missing" ] || die "armel libraries missing for v4l2-compliance: $missing" \
 	"add the Debian packages that hold them to PKGS in scripts/armel.sh"
-echo "${PKGS[*]}" > "$A/root/.done"
+echo "${SUITES[*]}: ${PKGS[*]}" > "$A/root/.done"

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# scripts/checkpatch.pl --strict over every patch in patches/series.
+# make checkpatch [BASE=6.12|7.2]: the base's scripts/checkpatch.pl --strict over every patch of the
+# base's series ($SERIES_DIR/series; config/bases/$BASE.env).
 # The ignored types and their reasons are in config/checkpatch-ignore.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+T=${TREE#"$TOP"/} S=${PATCHES#"$TOP"/}
 
-[ -x "$TREE/scripts/checkpatch.pl" ] || die "build/linux/scripts/checkpatch.pl is missing" "run 'make tree' first"
+[ -x "$TREE/scripts/checkpatch.pl" ] || die "$T/scripts/checkpatch.pl is missing" "run 'make tree BASE=$BASE' first"
+need_pkgs python3-ply python3-git	# scripts/spdxcheck.py
 ignore=$(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/config/checkpatch-ignore" | paste -sd, -)
-[ -f "$PATCHES/series" ] || { info "no patches/series: nothing to check"; exit 0; }
-step "checkpatch --strict over patches/ (ignoring: $ignore)"
+if [ ! -f "$PATCHES/series" ]; then
+	if [ -d "$PATCHES" ]; then
+		die "$S/series is missing: cannot tell which patches to check" "make export BASE=$BASE writes it"
+	fi
+	die "checkpatch: BASE=$BASE has no series yet ($S does not exist): nothing to check" \
+		"port the series to $T and make export BASE=$BASE (a gate that sees no patch does not pass)"
+fi
+step "checkpatch --strict over $S/ (BASE=$BASE, $T/scripts/checkpatch.pl; ignoring: $ignore)"
 bad=0
 # checkpatch runs scripts/spdxcheck.py with the python3 first in PATH: use Debian's, which has ply and git.
 export PATH="/usr/bin:$PATH"
@@ -24,8 +33,8 @@ while read -r p; do
 	fi
 done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$PATCHES/series")
 if [ "$bad" != 0 ]; then
-	die "checkpatch: $bad patch(es) have warnings" \
-		"fix them in build/linux (git rebase -i base), then make export; or, for a type that must be" \
+	die "checkpatch: $bad patch(es) of $S have warnings" \
+		"fix them in $T (git rebase -i base), then make export BASE=$BASE; or, for a type that must be" \
 		"ignored, add it with its reason to config/checkpatch-ignore"
 fi
 exit 0

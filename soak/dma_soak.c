@@ -18,7 +18,19 @@
  *    expected if the device may write to it; that mapping is made without injected failures, so that
  *    it is surely tracked) and every operation calls it again after the unmap (no report).
  *
- * Lines for the host start with "@@ soak " (scripts/soak_summary.py).
+ * Output for the host (scripts/summary.py soak): KTAP through printk.  At load,
+ * "# dma_soak: bad_inputs=N" (the number of bad inputs dma_soak/bad lists); the soak is a KTAP
+ * subtest of the init's test "soak" (userspace/soak.c), one result per planned thread:
+ *	    KTAP version 1
+ *	    # Subtest: soak
+ *	    1..T
+ *	    # soak-start: seconds=S threads_per_cpu=N inject=0|1
+ *	    # thread: idx=I cpu=C single=N page=N sg=N coherent=N churned=N
+ *	    ok|not ok I thread-I		(not ok: not started, or not one operation done)
+ *	    # ops: total=N single=N page=N sg=N coherent=N asserts_mapped=N asserts_idle=N
+ *	    # devices: churned=N churn_failed=N persistent=N
+ *	    # failures: map_failed=N own_alloc_failed=N
+ *	    # expect: soak_expected=N
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -35,17 +47,12 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
-static unsigned int seconds = 120;
-module_param(seconds, uint, 0444);
-MODULE_PARM_DESC(seconds, "how long the soak runs (default 120)");
+#include "dma_testdev.h"
 
-static unsigned int threads_per_cpu = 2;
-module_param(threads_per_cpu, uint, 0444);
-MODULE_PARM_DESC(threads_per_cpu, "soak threads per online CPU (default 2)");
-
-static bool inject = true;
-module_param(inject, bool, 0444);
-MODULE_PARM_DESC(inject, "set make_it_fail around the soak's DMA-API calls (default Y)");
+DMA_TEST_PARAM(uint, unsigned int, seconds, 120, "how long the soak runs (default 120)");
+DMA_TEST_PARAM(uint, unsigned int, threads_per_cpu, 2, "soak threads per online CPU (default 2)");
+DMA_TEST_PARAM(bool, bool, inject, true,
+	       "set make_it_fail around the soak's DMA-API calls (default Y)");
 
 #define SOAK_DRV	"dma_soak"
 #define SOAK_ASSERT_EVERY	8
@@ -524,69 +531,81 @@ static DEFINE_MUTEX(soak_lock);
 static int soak_run(void)
 {
 	unsigned long ops = 0, totals[4] = {}, asserts_mapped = 0, asserts_idle = 0;
-	unsigned long map_failed = 0, own_failed = 0, churned = 0, churn_failed = 0;
+	unsigned long map_failed = 0, own_failed = 0, churned = 0, churn_failed = 0, started = 0;
 	unsigned int cpu, i, t;
 
 	if (soak_nr_workers)
 		return -EBUSY;
-	pr_info("@@ soak start seconds=%u threads_per_cpu=%u inject=%d\n", seconds,
-		threads_per_cpu, inject);
-	atomic_long_set(&soak_expected, 0);
-	for_each_online_cpu(cpu) {
+	/* Every planned thread gets a slot, and a result: a thread that did not start fails. */
+	for_each_online_cpu(cpu)
 		for (t = 0; t < threads_per_cpu && soak_nr_workers < SOAK_MAX_THREADS; t++) {
-			struct soak_worker *w = &soak_workers[soak_nr_workers];
-
-			w->cpu = cpu;
-			w->idx = soak_nr_workers;
-			w->pdev = soak_new_device();
-			if (IS_ERR(w->pdev)) {
-				w->pdev = NULL;
-				continue;
-			}
-			w->task = kthread_create_on_cpu(soak_thread, w, cpu, "dma_soak/%u");
-			if (IS_ERR(w->task)) {
-				w->task = NULL;
-				platform_device_unregister(w->pdev);
-				w->pdev = NULL;
-				continue;
-			}
+			soak_workers[soak_nr_workers].cpu = cpu;
+			soak_workers[soak_nr_workers].idx = soak_nr_workers;
 			soak_nr_workers++;
 		}
+	pr_info("    KTAP version 1\n");
+	pr_info("    # Subtest: soak\n");
+	pr_info("    1..%u\n", soak_nr_workers);
+	pr_info("    # soak-start: seconds=%u threads_per_cpu=%u inject=%d\n", seconds,
+		threads_per_cpu, inject);
+	atomic_long_set(&soak_expected, 0);
+	for (i = 0; i < soak_nr_workers; i++) {
+		struct soak_worker *w = &soak_workers[i];
+
+		w->pdev = soak_new_device();
+		if (IS_ERR(w->pdev)) {
+			pr_info("    # thread: error: no device for thread %u (%ld)\n", i,
+				PTR_ERR(w->pdev));
+			w->pdev = NULL;
+			continue;
+		}
+		w->task = kthread_create_on_cpu(soak_thread, w, w->cpu, "dma_soak/%u");
+		if (IS_ERR(w->task)) {
+			pr_info("    # thread: error: thread %u not created (%ld)\n", i,
+				PTR_ERR(w->task));
+			w->task = NULL;
+			continue;
+		}
+		started++;
 	}
-	pr_info("soak: %u threads on %u CPUs for %u s\n", soak_nr_workers, num_online_cpus(),
-		seconds);
+	pr_info("    # soak: %lu threads on %u CPUs for %u s\n", started, num_online_cpus(), seconds);
 	for (i = 0; i < soak_nr_workers; i++)
-		wake_up_process(soak_workers[i].task);
+		if (soak_workers[i].task)
+			wake_up_process(soak_workers[i].task);
 
 	for (t = 0; t < seconds; t += 10) {
 		msleep(min(10U, seconds - t) * 1000);
-		pr_info("soak: %u/%u s\n", min(t + 10, seconds), seconds);
+		pr_info("    # soak: %u/%u s\n", min(t + 10, seconds), seconds);
 	}
 
 	for (i = 0; i < soak_nr_workers; i++) {
 		struct soak_worker *w = &soak_workers[i];
+		unsigned long done = 0;
 
-		kthread_stop(w->task);
+		if (w->task)
+			kthread_stop(w->task);
 		for (t = 0; t < 4; t++) {
 			totals[t] += w->ops[t];
-			ops += w->ops[t];
+			done += w->ops[t];
 		}
+		ops += done;
 		asserts_mapped += w->asserts_mapped;
 		asserts_idle += w->asserts_idle;
 		map_failed += w->map_failed;
 		own_failed += w->own_alloc_failed;
 		churned += w->churned;
 		churn_failed += w->churn_failed;
-		pr_info("@@ soak thread %u cpu=%u single=%lu page=%lu sg=%lu coherent=%lu churned=%lu\n",
+		pr_info("    # thread: idx=%u cpu=%u single=%lu page=%lu sg=%lu coherent=%lu churned=%lu\n",
 			i, w->cpu, w->ops[0], w->ops[1], w->ops[2], w->ops[3], w->churned);
+		pr_info("    %s %u thread-%u\n", w->task && done ? "ok" : "not ok", i + 1, i);
 	}
 
-	pr_info("@@ soak ops total=%lu single=%lu page=%lu sg=%lu coherent=%lu asserts_mapped=%lu asserts_idle=%lu\n",
+	pr_info("    # ops: total=%lu single=%lu page=%lu sg=%lu coherent=%lu asserts_mapped=%lu asserts_idle=%lu\n",
 		ops, totals[0], totals[1], totals[2], totals[3], asserts_mapped, asserts_idle);
-	pr_info("@@ soak devices churned=%lu churn_failed=%lu persistent=%u\n", churned,
-		churn_failed, soak_nr_workers);
-	pr_info("@@ soak failures map_failed=%lu own_alloc_failed=%lu\n", map_failed, own_failed);
-	pr_info("@@ soak expect soak_expected=%ld\n", atomic_long_read(&soak_expected));
+	pr_info("    # devices: churned=%lu churn_failed=%lu persistent=%lu\n", churned,
+		churn_failed, started);
+	pr_info("    # failures: map_failed=%lu own_alloc_failed=%lu\n", map_failed, own_failed);
+	pr_info("    # expect: soak_expected=%ld\n", atomic_long_read(&soak_expected));
 	return 0;
 }
 
@@ -635,12 +654,16 @@ static ssize_t soak_bad_write(struct file *f, const char __user *ubuf, size_t co
 	return ret ? ret : count;
 }
 
-static const struct file_operations soak_bad_fops = {
-	.owner = THIS_MODULE,
-	.read = soak_bad_read,
-	.write = soak_bad_write,
-	.llseek = default_llseek,
-};
+/* The file_operations of dma_soak/NAME: soak_NAME_read() and soak_NAME_write(). */
+#define SOAK_FOPS(name)							\
+	static const struct file_operations soak_##name##_fops = {	\
+		.owner = THIS_MODULE,					\
+		.read = soak_##name##_read,				\
+		.write = soak_##name##_write,				\
+		.llseek = default_llseek,				\
+	}
+
+SOAK_FOPS(bad);
 
 static ssize_t soak_run_read(struct file *f, char __user *ubuf, size_t count, loff_t *ppos)
 {
@@ -661,12 +684,7 @@ static ssize_t soak_run_write(struct file *f, const char __user *ubuf, size_t co
 	return ret ? ret : count;
 }
 
-static const struct file_operations soak_run_fops = {
-	.owner = THIS_MODULE,
-	.read = soak_run_read,
-	.write = soak_run_write,
-	.llseek = default_llseek,
-};
+SOAK_FOPS(run);
 
 static struct dentry *soak_dir;
 
@@ -677,8 +695,14 @@ static int __init dma_soak_init(void)
 	ret = platform_driver_register(&soak_driver);
 	if (ret)
 		return ret;
-	/* List the bad inputs */
-	soak_bad_inputs(NULL, -1);
+	/* List the bad inputs: a set-up failure there fails the load (the init reports it) */
+	ret = soak_bad_inputs(NULL, -1);
+	pr_info("# dma_soak: bad_inputs=%d\n", soak_nr_bad);
+	if (ret || !soak_nr_bad) {
+		pr_err("dma_soak: listing the bad inputs failed (%d)\n", ret);
+		platform_driver_unregister(&soak_driver);
+		return ret ?: -EINVAL;
+	}
 	soak_dir = debugfs_create_dir("dma_soak", NULL);
 	debugfs_create_file("bad", 0600, soak_dir, NULL, &soak_bad_fops);
 	debugfs_create_file("run", 0600, soak_dir, NULL, &soak_run_fops);
@@ -691,7 +715,8 @@ static void __exit dma_soak_exit(void)
 
 	debugfs_remove_recursive(soak_dir);
 	for (i = 0; i < soak_nr_workers; i++)
-		platform_device_unregister(soak_workers[i].pdev);
+		if (soak_workers[i].pdev)
+			platform_device_unregister(soak_workers[i].pdev);
 	platform_driver_unregister(&soak_driver);
 }
 

@@ -3,14 +3,21 @@
  * init for the workshop's QEMU boot ('make'): mount the pseudo file systems, run the workloads,
  * print what dma-debug saw and power off.  Static, cross-compiled; no libc beyond the basics.
  *
- * Lines for the host start with "@@ " (see scripts/run.sh):
- *   @@ workload NAME ops=N result=ok|FAIL [detail]
- *   @@ dma-maps NAME N			DMA map calls made while workload NAME ran
- *   @@ expect-report NAME TEXT		workload NAME must cause one DMA-API report containing TEXT
- *   @@ dma-api FILE VALUE
- *   @@ dma-devices LINE			/sys/kernel/debug/dma-api/devices, if the kernel has it
- *   @@ dma-device-maps DEV EVENT N	map calls of the whole run per device (dma tracepoints)
- *   @@ done
+ * Output for the host (scripts/summary.py run) is KTAP (see common.h):
+ *   KTAP version 1
+ *   1..N					N: the workloads the kernel argument workloads= plans
+ *   # init: cpus=C mode=MODE tests=NAME,NAME,...
+ *   # start NAME: WHAT			a workload starts (DMA-API reports from here are its)
+ *   # expect-report: NAME TEXT		workload NAME must cause one DMA-API report containing TEXT
+ *   # NAME: ops=N k=v ...			what the workload did (its row in the summary table)
+ *   # NAME: error: TEXT			why it failed
+ *   # NAME: dma_maps=N			DMA map calls made while it ran (dma tracepoints)
+ *   ok|not ok I NAME			one per planned workload, always (also when it fails early)
+ *   # dma-api: FILE=VALUE			/sys/kernel/debug/dma-api after the workloads
+ *   # dma-devices: LINE			/sys/kernel/debug/dma-api/devices, if the kernel has it
+ *   # dma-device-maps: DEV EVENT N	map calls of the whole run per device (dma tracepoints)
+ *   # init: done
+ * Programs the workloads run (mm-cow, v4l2-compliance) have their output relayed as "NAME: LINE".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,26 +38,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "workloads.h"
 
 #define PAGE		4096UL
-#define DEBUGFS		"/sys/kernel/debug"
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
 
 static void do_mount(const char *src, const char *dst, const char *type)
 {
 	mkdir(dst, 0755);
 	if (mount(src, dst, type, 0, NULL) && errno != EBUSY)
-		say("init: mount %s on %s: %s\n", type, dst, strerror(errno));
+		say("# init: mount %s on %s: %s\n", type, dst, strerror(errno));
 }
 
 static void pin_to_cpu(int cpu)
@@ -60,6 +57,30 @@ static void pin_to_cpu(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* A workload's failure: print "# NAME: error: TEXT" and return KTAP_FAIL. */
+static enum ktap_status fail(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum ktap_status fail(const char *name, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	say("# %s: error: %s\n", name, msg);
+	return KTAP_FAIL;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* Write one byte in every page of [p, p + len): each write to a shared-after-fork page is a COW fault. */
@@ -82,7 +103,6 @@ static int check_pages(const char *p, size_t len, char v)
 			return -1;
 	return 0;
 }
-
 /*
  * One COW round in a worker: anonymous and file-backed (tmpfs, i.e. shmem) private memory is
  * written, the worker forks, and both sides write every page again so every page is copied.
@@ -124,59 +144,153 @@ static long cow_round(int fd, size_t len, int round)
 	return writes;
 }
 
-/* Workload 'cow-storm': processes on both CPUs fork and write over private anonymous and file pages. */
-static void cow_storm(int workers, int rounds, size_t len)
+/* What a cow-storm worker tells the parent (one write, atomic on a pipe: less than PIPE_BUF). */
+struct cow_report {
+	long writes;		/* COW writes, or -1 if a process read back wrong data */
+	long long t0, t1;	/* CLOCK_MONOTONIC ns: the first round starts, the last one ends */
+	int cpu0, cpu1;		/* the CPU the worker ran on at t0 and at t1 */
+	int worker;
+};
+
+/* One worker: set up its file, say it is ready, wait for the start, run the rounds, report. */
+static void cow_worker(int w, int cpu, int ready, int go, int out, int rounds, size_t len)
 {
-	long total = 0;
-	int fail = 0;
-	int w;
+	struct cow_report rep = { .worker = w };
+	char name[64], c;
+	int fd, r;
 
-	for (w = 0; w < workers; w++) {
-		int pfd[2];
+	pin_to_cpu(cpu);
+	snprintf(name, sizeof(name), "/tmp/cow-%d", w);
+	fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, len))
+		_exit(1);
+	for (size_t off = 0; off < len; off += PAGE)
+		if (pwrite(fd, "f", 1, off) != 1)
+			_exit(1);
+	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 0)	/* EOF: all start together */
+		_exit(1);
+	rep.cpu0 = sched_getcpu();
+	rep.t0 = now_ns();
+	for (r = 0; r < rounds; r++) {
+		long n = cow_round(fd, len, r);
 
-		if (pipe(pfd))
-			return;
-		if (fork() == 0) {
-			char name[64];
-			long sum = 0, n;
-			int fd, r;
-
-			close(pfd[0]);
-			pin_to_cpu(w % 2);
-			snprintf(name, sizeof(name), "/tmp/cow-%d", w);
-			fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
-			if (fd < 0 || ftruncate(fd, len))
-				_exit(1);
-			for (size_t off = 0; off < len; off += PAGE)
-				if (pwrite(fd, "f", 1, off) != 1)
-					_exit(1);
-			for (r = 0; r < rounds; r++) {
-				n = cow_round(fd, len, r);
-				if (n < 0) {
-					sum = -1;
-					break;
-				}
-				sum += n;
-			}
-			if (write(pfd[1], &sum, sizeof(sum)) != sizeof(sum))
-				_exit(1);
-			_exit(0);
+		if (n < 0) {
+			rep.writes = -1;
+			break;
 		}
-		close(pfd[1]);
-		{
-			long sum = -1;
-			int status;
-
-			wait(&status);
-			if (read(pfd[0], &sum, sizeof(sum)) != sizeof(sum) || sum < 0)
-				fail = 1;
-			else
-				total += sum;
-			close(pfd[0]);
-		}
+		rep.writes += n;
 	}
-	say("@@ workload cow-storm ops=%ld result=%s workers=%d rounds=%d pages=%zu\n",
-	    total, fail ? "FAIL" : "ok", workers, rounds, len / PAGE);
+	rep.t1 = now_ns();
+	rep.cpu1 = sched_getcpu();
+	_exit(write(out, &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
+}
+
+/*
+ * The longest time two workers on different CPUs ran at once (ns; 0 if none did), and those
+ * CPUs.
+ */
+static long long cow_overlap(const struct cow_report *rep, int n, int *cpu_a, int *cpu_b)
+{
+	long long best = 0;
+	int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			long long lo = rep[i].t0 > rep[j].t0 ? rep[i].t0 : rep[j].t0;
+			long long hi = rep[i].t1 < rep[j].t1 ? rep[i].t1 : rep[j].t1;
+
+			if (rep[i].cpu0 == rep[j].cpu0 || hi - lo <= best)
+				continue;
+			best = hi - lo;
+			*cpu_a = rep[i].cpu0 < rep[j].cpu0 ? rep[i].cpu0 : rep[j].cpu0;
+			*cpu_b = rep[i].cpu0 < rep[j].cpu0 ? rep[j].cpu0 : rep[i].cpu0;
+		}
+	return best;
+}
+
+#define COW_MAX_WORKERS	8
+
+/*
+ * Workload 'cow-storm': processes pinned to the CPUs in turn fork and write over private anonymous
+ * and file pages, all at the same time: every worker is forked and set up first, then a pipe
+ * barrier (its write end closed) releases them together.  Each worker reports when it ran and on
+ * which CPU; with 2 CPUs online, the workload fails unless two workers on different CPUs ran at once.
+ */
+static enum ktap_status cow_storm(int workers, int rounds, size_t len)
+{
+	static const char me[] = "cow-storm";
+	struct cow_report rep[COW_MAX_WORKERS];
+	int ready[2], go[2], out[2], w, forked = 0, bad = 0, got = 0, cpu_a = -1, cpu_b = -1;
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pid_t pid[COW_MAX_WORKERS];
+	long long overlap, base = 0;
+	int fork_err = 0;
+	long total = 0;
+	char c;
+
+	if (workers > COW_MAX_WORKERS)
+		return fail(me, "%d workers, at most %d", workers, COW_MAX_WORKERS);
+	if (pipe(ready) || pipe(go) || pipe(out))
+		return fail(me, "pipe: %s", strerror(errno));
+	for (w = 0; w < workers; w++) {
+		pid[w] = fork();
+		if (pid[w] < 0) {
+			fork_err = errno;
+			break;
+		}
+		if (pid[w] == 0) {
+			close(ready[0]);
+			close(go[1]);
+			close(out[0]);
+			cow_worker(w, (int)(w % (ncpus > 1 ? ncpus : 1)), ready[1], go[0], out[1],
+				   rounds, len);
+		}
+		forked++;
+	}
+	close(ready[1]);
+	close(go[0]);
+	close(out[1]);
+	/* Every worker set up (or dead: read() then sees EOF early), then the start for all */
+	for (w = 0; w < forked && read(ready[0], &c, 1) == 1; w++)
+		;
+	close(go[1]);
+	for (w = 0; w < forked; w++) {
+		int status;
+
+		if (waitpid(pid[w], &status, 0) != pid[w] || !WIFEXITED(status) || WEXITSTATUS(status))
+			bad++;
+	}
+	while (got < forked && read(out[0], &rep[got], sizeof(rep[got])) == sizeof(rep[got])) {
+		if (rep[got].writes < 0)
+			bad++;
+		else
+			total += rep[got].writes;
+		got++;
+	}
+	close(ready[0]);
+	close(out[0]);
+	overlap = cow_overlap(rep, got, &cpu_a, &cpu_b);
+	for (w = 0; w < got; w++)	/* times from the first start */
+		if (!w || rep[w].t0 < base)
+			base = rep[w].t0;
+	for (w = 0; w < got; w++)
+		say("# %s: worker=%d cpu=%d cpu_end=%d start_us=%lld end_us=%lld writes=%ld\n", me,
+		    rep[w].worker, rep[w].cpu0, rep[w].cpu1, (rep[w].t0 - base) / 1000,
+		    (rep[w].t1 - base) / 1000, rep[w].writes);
+	if (overlap > 0)
+		say("# %s: workers overlapped %lld us on CPUs %d,%d\n", me, overlap / 1000, cpu_a, cpu_b);
+	else
+		say("# %s: no two workers on different CPUs ran at the same time\n", me);
+	say("# %s: ops=%ld workers=%d rounds=%d pages=%lu overlap_us=%lld cpus=%ld\n", me, total,
+	    got, rounds, len / PAGE, overlap / 1000, ncpus);
+	if (forked < workers)
+		return fail(me, "fork of worker %d: %s", forked, strerror(fork_err));
+	if (bad || got < forked)
+		return fail(me, "%d of %d workers failed or read back wrong data, %d reported", bad,
+			    forked, got);
+	if (ncpus >= 2 && overlap <= 0)
+		return fail(me, "the workers did not run concurrently on 2 CPUs");
+	return KTAP_OK;
 }
 
 /*
@@ -188,6 +302,7 @@ static void cow_storm(int workers, int rounds, size_t len)
  */
 #define OD_CHUNK	(64 * 1024)
 #define OD_SPAN		(16UL << 20)
+#define OD_OTHER	(1UL << 20)
 
 struct od_state {
 	int fd;
@@ -223,29 +338,35 @@ static void *od_io_thread(void *arg)
 	return NULL;
 }
 
-static void odirect_fork(const char *disk, int forks)
+static enum ktap_status odirect_fork(const char *disk, int forks)
 {
+	static const char me[] = "odirect-fork";
 	struct od_state st = { .fail = 0 };
-	pthread_t thr;
-	char *mem, *other;
 	long nforks = 0;
-	int i;
+	pthread_t thr;
+	char *mem;
+	int i, err;
 
+	if (!disk)
+		return fail(me, "no 64 MiB virtio disk (scripts/run.sh attaches one)");
 	st.fd = open(disk, O_RDWR | O_DIRECT);
-	if (st.fd < 0) {
-		say("@@ workload odirect-fork ops=0 result=FAIL open %s: %s\n", disk, strerror(errno));
-		return;
-	}
+	if (st.fd < 0)
+		return fail(me, "open %s: %s", disk, strerror(errno));
 	/* The I/O buffer and the pages the main thread writes share one anonymous mapping. */
-	mem = mmap(NULL, OD_CHUNK + (1UL << 20), PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
-		return;
+	mem = mmap(NULL, OD_CHUNK + OD_OTHER, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	if (mem == MAP_FAILED) {
+		close(st.fd);
+		return fail(me, "mmap: %s", strerror(errno));
+	}
 	st.buf = mem;
-	other = mem + OD_CHUNK;
-	touch_pages(mem, OD_CHUNK + (1UL << 20), 1);
-	if (pthread_create(&thr, NULL, od_io_thread, &st))
-		return;
+	touch_pages(mem, OD_CHUNK + OD_OTHER, 1);
+	err = pthread_create(&thr, NULL, od_io_thread, &st);
+	if (err) {
+		close(st.fd);
+		munmap(mem, OD_CHUNK + OD_OTHER);
+		return fail(me, "pthread_create: %s", strerror(err));
+	}
 	pin_to_cpu(1);
 	for (i = 0; i < forks; i++) {
 		int status;
@@ -256,10 +377,10 @@ static void odirect_fork(const char *disk, int forks)
 			break;
 		}
 		if (pid == 0) {
-			touch_pages(other, 1UL << 20, 'c');
-			_exit(check_pages(other, 1UL << 20, 'c') ? 1 : 0);
+			touch_pages(mem + OD_CHUNK, OD_OTHER, 'c');
+			_exit(check_pages(mem + OD_CHUNK, OD_OTHER, 'c') ? 1 : 0);
 		}
-		touch_pages(other, 1UL << 20, 'p');
+		touch_pages(mem + OD_CHUNK, OD_OTHER, 'p');
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
 			st.fail = 1;
 		nforks++;
@@ -267,9 +388,12 @@ static void odirect_fork(const char *disk, int forks)
 	st.stop = 1;
 	pthread_join(thr, NULL);
 	close(st.fd);
-	munmap(mem, OD_CHUNK + (1UL << 20));
-	say("@@ workload odirect-fork ops=%ld result=%s ios=%ld forks=%ld\n", st.ios + nforks,
-	    st.fail ? "FAIL" : "ok", st.ios, nforks);
+	munmap(mem, OD_CHUNK + OD_OTHER);
+	say("# %s: ops=%ld ios=%ld forks=%ld\n", me, st.ios + nforks, st.ios, nforks);
+	if (st.fail)
+		return fail(me, "an I/O, a fork or a read-back check failed (%ld forks of %d)", nforks,
+			    forks);
+	return KTAP_OK;
 }
 
 /* The pfn that maps user address p, from /proc/self/pagemap (init runs as root), or 0. */
@@ -308,8 +432,8 @@ static int run_relayed(const char *name, char *const argv[], char *const envp[],
 		dup2(pfd[1], 2);
 		close(pfd[0]);
 		close(pfd[1]);
-		chdir("/tmp");
-		execve(argv[0], argv, envp);
+		if (chdir("/tmp") == 0)
+			execve(argv[0], argv, envp);
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -346,21 +470,12 @@ static void ksft_line(const char *line, void *arg)
  */
 static const char *find_disk(unsigned long mib, char *buf, size_t len)
 {
-	char path[64], val[32];
+	char path[64];
 	int c;
 
 	for (c = 'a'; c <= 'h'; c++) {
-		ssize_t n;
-		int fd;
-
 		snprintf(path, sizeof(path), "/sys/block/vd%c/size", c);
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			continue;
-		n = read(fd, val, sizeof(val) - 1);
-		close(fd);
-		val[n > 0 ? n : 0] = 0;
-		if (strtoul(val, NULL, 10) == mib * 2048) {
+		if (read_long(path) == (long)(mib * 2048)) {
 			snprintf(buf, len, "/dev/vd%c", c);
 			return buf;
 		}
@@ -381,7 +496,7 @@ static void swap_on(void)
 	int fd;
 
 	if (!find_disk(32, disk, sizeof(disk))) {
-		say("init: no 32 MiB swap disk: mm-cow's swap tests will skip\n");
+		say("# mm-cow: no 32 MiB swap disk: mm-cow's swap tests will skip\n");
 		return;
 	}
 	info[0] = 1;					/* version */
@@ -389,16 +504,16 @@ static void swap_on(void)
 	memcpy(hdr + PAGE - 10, "SWAPSPACE2", 10);
 	fd = open(disk, O_WRONLY);
 	if (fd < 0 || pwrite(fd, hdr, PAGE, 0) != PAGE || fsync(fd)) {
-		say("init: writing the swap header on %s failed: %s\n", disk, strerror(errno));
+		say("# mm-cow: writing the swap header on %s failed: %s\n", disk, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
 	close(fd);
 	if (swapon(disk, 0))
-		say("init: swapon %s: %s\n", disk, strerror(errno));
+		say("# mm-cow: swapon %s: %s\n", disk, strerror(errno));
 	else
-		say("init: swap on %s (32 MiB)\n", disk);
+		say("# mm-cow: swap on %s (32 MiB)\n", disk);
 }
 
 /*
@@ -407,19 +522,28 @@ static void swap_on(void)
  * CONFIG_GUP_TEST), vmsplice, KSM, ...  Tests of features the run kernel lacks (THP and hugetlb:
  * 32-bit ARM has them only with LPAE) skip.
  */
-static void mm_cow(void)
+static enum ktap_status mm_cow(void)
 {
+	static const char me[] = "mm-cow";
 	char *argv[] = { "/bin/mm-cow", NULL };
 	char *envp[] = { "PATH=/bin", NULL };
 	struct ksft_totals t = { 0 };
-	int status = run_relayed("mm-cow", argv, envp, ksft_line, &t);
-	int ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && t.seen && !t.fail &&
-		 !t.error && !t.xpass;
+	int status, code;
 
-	say("@@ workload mm-cow ops=%d result=%s pass=%d skip=%d fail=%d xfail=%d error=%d exit=%d%s\n",
-	    t.pass + t.fail + t.xfail + t.xpass + t.error, ok ? "ok" : "FAIL", t.pass, t.skip, t.fail,
-	    t.xfail, t.error, status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-	    t.seen ? "" : " error: no '# Totals:' line");
+	swap_on();
+	status = run_relayed(me, argv, envp, ksft_line, &t);
+	code = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	say("# %s: ops=%d pass=%d skip=%d fail=%d xfail=%d error=%d exit=%d\n", me,
+	    t.pass + t.fail + t.xfail + t.xpass + t.error, t.pass, t.skip, t.fail, t.xfail, t.error,
+	    code);
+	if (status < 0)
+		return fail(me, "%s did not run (not in the initramfs?)", argv[0]);
+	if (!t.seen)
+		return fail(me, "no '# Totals:' line (exit status %d)", code);
+	if (code || t.fail || t.error || t.xpass)
+		return fail(me, "%d failed, %d errors, %d xpass, exit status %d", t.fail, t.error,
+			    t.xpass, code);
+	return KTAP_OK;
 }
 
 /*
@@ -470,22 +594,17 @@ static void v4l2c_line(const char *line, void *arg)
 static int video_name(int n, char *buf, size_t len)
 {
 	char path[64];
-	ssize_t r;
-	int fd;
 
 	snprintf(path, sizeof(path), "/sys/class/video4linux/video%d/name", n);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if (read_file(path, buf, len) < 0)
 		return -1;
-	r = read(fd, buf, len - 1);
-	close(fd);
-	buf[r > 0 ? r : 0] = 0;
 	buf[strcspn(buf, "\n")] = 0;
 	return 0;
 }
 
-static void v4l2_compliance(int frames)
+static enum ktap_status v4l2_compliance(int frames)
 {
+	static const char me[] = "v4l2-compliance";
 	static const char prog[] = "/usr/bin/v4l2-compliance";
 	char *envp[] = { "PATH=/usr/bin:/bin",
 			 "LD_LIBRARY_PATH=/lib/arm-linux-gnueabi:/usr/lib/arm-linux-gnueabi", NULL };
@@ -493,10 +612,8 @@ static void v4l2_compliance(int frames)
 	struct v4l2c_totals all = { 0 };
 	int n, m, nodes = 0, bad = 0;
 
-	if (access(prog, X_OK)) {
-		say("@@ workload v4l2-compliance ops=0 result=FAIL error: %s is not in the initramfs\n", prog);
-		return;
-	}
+	if (access(prog, X_OK))
+		return fail(me, "%s is not in the initramfs", prog);
 	for (n = 0; n < 8; n++)
 		if (video_name(n, names[n], sizeof(names[n])))
 			names[n][0] = 0;
@@ -519,16 +636,16 @@ static void v4l2_compliance(int frames)
 		{
 			char *argv[] = { (char *)prog, "-d", dev, "-s", count, "-e", exp, NULL };
 
-			say("init: v4l2-compliance -d %s (%s) -s %s -e %s (%s)\n", dev, names[n], count,
-			    exp, names[m]);
-			status = run_relayed("v4l2-compliance", argv, envp, v4l2c_line, &t);
+			say("# %s: -d %s (%s) -s %s -e %s (%s)\n", me, dev, names[n], count, exp,
+			    names[m]);
+			status = run_relayed(me, argv, envp, v4l2c_line, &t);
 		}
 		nodes++;
 		/* The gate: every streaming test passes (the others are only counted: README). */
 		if (!t.seen || t.stream_fail || !t.stream_ok || status < 0 || WIFSIGNALED(status)) {
 			bad++;
 			strcat(strcat(fails, " "), names[n]);
-			say("init: v4l2-compliance on %s: %d streaming test(s) failed:%s\n", names[n],
+			say("# %s: on %s: %d streaming test(s) failed:%s\n", me, names[n],
 			    t.stream_fail, t.stream_failed);
 		}
 		all.total += t.total;
@@ -538,10 +655,14 @@ static void v4l2_compliance(int frames)
 		all.stream_ok += t.stream_ok;
 		all.stream_fail += t.stream_fail;
 	}
-	say("@@ workload v4l2-compliance ops=%d result=%s nodes=%d streaming=%d streaming_fail=%d pass=%d fail=%d warnings=%d%s%s\n",
-	    all.total, nodes && !bad ? "ok" : "FAIL", nodes, all.stream_ok + all.stream_fail,
-	    all.stream_fail, all.ok, all.failed, all.warnings, bad ? " failed nodes:" : "",
-	    bad ? fails : (nodes ? "" : " error: no vivid node"));
+	say("# %s: ops=%d nodes=%d streaming=%d streaming_fail=%d pass=%d fail=%d warnings=%d\n", me,
+	    all.total, nodes, all.stream_ok + all.stream_fail, all.stream_fail, all.ok, all.failed,
+	    all.warnings);
+	if (!nodes)
+		return fail(me, "no vivid node");
+	if (bad)
+		return fail(me, "failed nodes:%s", fails);
+	return KTAP_OK;
 }
 
 /*
@@ -550,27 +671,28 @@ static void v4l2_compliance(int frames)
  * get_user_pages() (a reference, not FOLL_PIN) and keeps it mapped DMA_FROM_DEVICE for its test
  * device; the process forks and writes to the page, so the COW fault copies a page a device may
  * still be writing to.  Exactly one report naming the device and the pfn must follow: the line
- * '@@ expect-report' tells run_summary.py which.  The child never writes (that would be a
+ * '# expect-report:' tells scripts/summary.py which.  The child never writes (that would be a
  * second copy of the same page); the mapping is released afterwards.
  */
 #define TP_FILE DEBUGFS "/test_dma_assert_idle/user_page"
 
-static void true_positive(void)
+static enum ktap_status true_positive(void)
 {
+	static const char me[] = "true-positive";
 	unsigned long pfn = 0, new_pfn = 0;
 	char cmd[64], state[96] = "", dev[64] = "";
 	int fd, status, pfd[2], mapped = 0;
 	const char *err = NULL;
-	ssize_t n;
 	char *buf;
 	pid_t pid;
 
 	buf = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		return fail(me, "mmap: %s", strerror(errno));
 	fd = open(TP_FILE, O_RDWR);
-	if (buf == MAP_FAILED || fd < 0) {
-		say("@@ workload true-positive ops=0 result=FAIL %s: %s (CONFIG_TEST_DMA_ASSERT_IDLE=y?)\n",
-		    TP_FILE, strerror(errno));
-		return;
+	if (fd < 0) {
+		munmap(buf, PAGE);
+		return fail(me, "%s: %s (CONFIG_TEST_DMA_ASSERT_IDLE=y?)", TP_FILE, strerror(errno));
 	}
 	buf[0] = 'a';
 	snprintf(cmd, sizeof(cmd), "map %p", (void *)buf);
@@ -579,14 +701,13 @@ static void true_positive(void)
 		goto out;
 	}
 	mapped = 1;
-	n = pread(fd, state, sizeof(state) - 1, 0);
-	state[n > 0 ? n : 0] = 0;
-	if (sscanf(state, "pfn 0x%lx device %63s", &pfn, dev) != 2 || pfn != user_pfn(buf)) {
+	if (read_file(TP_FILE, state, sizeof(state)) < 0 ||
+	    sscanf(state, "pfn 0x%lx device %63s", &pfn, dev) != 2 || pfn != user_pfn(buf)) {
 		err = "the module maps another page than the process's";
 		goto out;
 	}
-	say("@@ expect-report true-positive %s: cpu touching an active dma mapped page [pfn=0x%lx]\n",
-	    dev, pfn);
+	say("# expect-report: %s %s: cpu touching an active dma mapped page [pfn=0x%lx]\n", me, dev,
+	    pfn);
 	if (pipe(pfd)) {
 		err = "pipe failed";
 		goto out;
@@ -617,9 +738,9 @@ out:
 		err = "unmap failed";
 	close(fd);
 	munmap(buf, PAGE);
-	say("@@ workload true-positive ops=%d result=%s cow_copies=%d device=%s pfn=0x%lx copy_pfn=0x%lx%s%s\n",
-	    err ? 0 : 1, err ? "FAIL" : "ok", err ? 0 : 1, dev[0] ? dev : "-", pfn, new_pfn,
-	    err ? " error: " : "", err ? err : "");
+	say("# %s: ops=%d cow_copies=%d device=%s pfn=0x%lx copy_pfn=0x%lx\n", me, err ? 0 : 1,
+	    err ? 0 : 1, dev[0] ? dev : "-", pfn, new_pfn);
+	return err ? fail(me, "%s", err) : KTAP_OK;
 }
 
 /*
@@ -633,18 +754,6 @@ static const char *const dma_map_events[] = {
 	"dma_map_page", "dma_map_sg", "dma_map_resource", "dma_alloc", "dma_alloc_pages",
 	"dma_alloc_sgt", NULL,
 };
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
 
 static int dma_events_on;
 
@@ -674,16 +783,10 @@ static long dma_events_written(void)
 		return -1;
 	for (cpu = 0; ; cpu++) {
 		char path[96], buf[512], *p;
-		ssize_t n;
-		int fd;
 
 		snprintf(path, sizeof(path), TRACEFS "/per_cpu/cpu%d/stats", cpu);
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
+		if (read_file(path, buf, sizeof(buf)) < 0)
 			break;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		buf[n > 0 ? n : 0] = 0;
 		if ((p = strstr(buf, "entries: ")))
 			total += strtol(p + 9, NULL, 10);
 		if ((p = strstr(buf, "overrun: ")))
@@ -692,62 +795,7 @@ static long dma_events_written(void)
 	return total;
 }
 
-/* Run a workload and print '@@ dma-maps NAME N': the DMA map calls made while it ran. */
-#define RUN_COUNTED(name, call) do {					\
-		long __before = dma_events_written();			\
-		call;							\
-		if (__before >= 0)					\
-			say("@@ dma-maps %s %ld\n", name,		\
-			    dma_events_written() - __before);		\
-	} while (0)
-
-/*
- * The kernel argument workloads= selects what runs: "full" (the default, 'make'), "short"
- * ('make check': cow-storm, v4l2-dmabuf and true-positive with small counts) or a comma-separated
- * list of workload names (full counts), e.g. workloads=v4l2-compliance,true-positive.
- */
-static char workloads_arg[256] = "full";
-
-static void read_workloads_arg(void)
-{
-	char buf[1024], *p;
-	ssize_t n;
-	int fd = open("/proc/cmdline", O_RDONLY);
-
-	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	p = strstr(buf, "workloads=");
-	if (p && (p == buf || p[-1] == ' ')) {
-		p += strlen("workloads=");
-		snprintf(workloads_arg, sizeof(workloads_arg), "%.*s", (int)strcspn(p, " \n"), p);
-	}
-}
-
-static int short_run(void)
-{
-	return !strcmp(workloads_arg, "short");
-}
-
-static int want(const char *name)
-{
-	size_t len = strlen(name);
-	const char *p;
-
-	if (!strcmp(workloads_arg, "full"))
-		return 1;
-	if (short_run())
-		return !strcmp(name, "cow-storm") || !strcmp(name, "v4l2-dmabuf") ||
-		       !strcmp(name, "true-positive");
-	for (p = workloads_arg; (p = strstr(p, name)); p += len)
-		if ((p == workloads_arg || p[-1] == ',') && (p[len] == ',' || !p[len]))
-			return 1;
-	return 0;
-}
-
-/* The map calls of the whole run per device and kind: '@@ dma-device-maps DEVICE EVENT N'. */
+/* The map calls of the whole run per device and kind: '# dma-device-maps: DEVICE EVENT N'. */
 static void dump_dma_maps(void)
 {
 	char path[128], line[256], dev[96];
@@ -763,150 +811,177 @@ static void dump_dma_maps(void)
 			continue;
 		while (fgets(line, sizeof(line), f))
 			if (sscanf(line, "{ device: %95s } hitcount: %lu", dev, &n) == 2)
-				say("@@ dma-device-maps %s %s %lu\n", dev, dma_map_events[i], n);
+				say("# dma-device-maps: %s %s %lu\n", dev, dma_map_events[i], n);
 		fclose(f);
 	}
 }
 
-/* The per-device counters (dma-api/devices), when the kernel has them: '@@ KEY LINE'. */
-void dump_dma_devices(const char *key)
+/* The workloads, in the order they run. */
+static enum ktap_status run_cow_storm(int quick)
 {
-	FILE *f = fopen(DEBUGFS "/dma-api/devices", "r");
-	char line[512];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		say("@@ %s %s\n", key, line);
-	}
-	fclose(f);
+	return quick ? cow_storm(2, 2, 1UL << 20) : cow_storm(4, 8, 4UL << 20);
 }
 
-/* Print every small file of /sys/kernel/debug/dma-api as '@@ KEY NAME VALUE' (first line). */
-void dump_dma_api(const char *key)
+static enum ktap_status run_odirect_fork(int quick)
 {
-	static const char *const files[] = {
-		"error_count", "all_errors", "num_errors", "num_free_entries", "min_free_entries",
-		"nr_total_entries", "driver_filter", "disabled",
-		"tracked_pages", "tracked_lines", "untracked_mappings", NULL,
-	};
-	char path[128], buf[256];
+	char disk[16];
+
+	(void)quick;
+	return odirect_fork(find_disk(64, disk, sizeof(disk)), 200);
+}
+
+static enum ktap_status run_v4l2_compliance(int quick)
+{
+	(void)quick;
+	return v4l2_compliance(10);
+}
+
+static enum ktap_status run_v4l2_dmabuf(int quick)
+{
+	return v4l2_dmabuf_workload(quick ? 20 : 100);
+}
+
+static enum ktap_status run_mm_cow(int quick)
+{
+	(void)quick;
+	return mm_cow();
+}
+
+static enum ktap_status run_true_positive(int quick)
+{
+	(void)quick;
+	return true_positive();
+}
+
+struct workload {
+	const char *name;
+	int in_short;			/* part of workloads=short ('make check') */
+	enum ktap_status (*run)(int quick);
+	const char *what, *what_short;	/* printed when it starts */
+};
+
+static const struct workload workloads[] = {
+	{ "cow-storm", 1, run_cow_storm,
+	  "4 processes on 2 CPUs at once fork and write 2 x 4 MiB, 8 rounds",
+	  "2 processes on 2 CPUs at once fork and write 2 x 1 MiB, 2 rounds" },
+	{ "odirect-fork", 0, run_odirect_fork,
+	  "O_DIRECT I/O on the 64 MiB virtio disk while the process forks, 200 forks", NULL },
+	/*
+	 * Before v4l2-dmabuf: v4l2-compliance's DMABUF tests import buffers exported by the node of
+	 * the same kind of the other instance, which must be as large as its own; vivid's instances
+	 * start alike, but v4l2-dmabuf leaves them with different inputs, outputs and formats.
+	 */
+	{ "v4l2-compliance", 0, run_v4l2_compliance,
+	  "Debian's v4l2-compliance on every vivid node, streaming and DMABUF import (-s -e)", NULL },
+	{ "v4l2-dmabuf", 1, run_v4l2_dmabuf,
+	  "vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 100 frames",
+	  "vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 20 frames" },
+	{ "mm-cow", 0, run_mm_cow, "the kernel's tools/testing/selftests/mm/cow.c", NULL },
+	/* Last: after its one expected report, dma-debug prints no more (num_errors=1). */
+	{ "true-positive", 1, run_true_positive,
+	  "a user page kept mapped DMA_FROM_DEVICE by the test module, then fork and write", NULL },
+};
+#define NR_WORKLOADS	(int)(sizeof(workloads) / sizeof(workloads[0]))
+
+/* Is NAME in the comma-separated LIST? */
+static int in_list(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	for (p = list; (p = strstr(p, name)); p += len)
+		if ((p == list || p[-1] == ',') && (p[len] == ',' || !p[len]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The kernel argument workloads= selects what runs: "full" (the default, 'make'), "short"
+ * ('make check': cow-storm, v4l2-dmabuf and true-positive with small counts) or a comma-separated
+ * list of workload names (full counts), e.g. workloads=v4l2-compliance,true-positive.  Every name
+ * of the list is planned: an unknown one is reported as a failed test.
+ */
+static int plan_workloads(const char *arg, const char *planned[], int max)
+{
+	int full = !strcmp(arg, "full"), quick = !strcmp(arg, "short"), n = 0, i;
+	char list[256], *tok, *save;
+
+	for (i = 0; i < NR_WORKLOADS && n < max; i++)
+		if (full || (quick && workloads[i].in_short) || (!quick && in_list(arg, workloads[i].name)))
+			planned[n++] = workloads[i].name;
+	if (full || quick)
+		return n;
+	snprintf(list, sizeof(list), "%s", arg);
+	for (tok = strtok_r(list, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < NR_WORKLOADS && strcmp(tok, workloads[i].name); i++)
+			;
+		if (i == NR_WORKLOADS)
+			planned[n++] = strdup(tok);
+	}
+	return n;
+}
+
+static enum ktap_status run_workload(const char *name, int quick)
+{
+	const struct workload *w = NULL;
+	enum ktap_status st;
+	long before, after;
 	int i;
 
-	for (i = 0; files[i]; i++) {
-		ssize_t n;
-		int fd;
-
-		snprintf(path, sizeof(path), DEBUGFS "/dma-api/%s", files[i]);
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n < 0)
-			n = 0;
-		buf[n] = 0;
-		buf[strcspn(buf, "\n")] = 0;
-		say("@@ %s %s %s\n", key, files[i], buf[0] ? buf : "-");
-	}
+	for (i = 0; i < NR_WORKLOADS; i++)
+		if (!strcmp(workloads[i].name, name))
+			w = &workloads[i];
+	if (!w)
+		return fail(name, "unknown workload (see workloads[] in userspace/init.c)");
+	say("# start %s: %s\n", name, quick && w->what_short ? w->what_short : w->what);
+	before = dma_events_written();
+	st = w->run(quick);
+	after = dma_events_written();
+	if (before >= 0 && after >= 0)
+		say("# %s: dma_maps=%ld\n", name, after - before);
+	return st;
 }
 
-static long soak_seconds;
-static char soak_fail[16] = "10";
-
-/* 'make soak' boots with soak=SECONDS (and soak_fail=PERCENT) on the kernel command line. */
-static int soak_requested(void)
+static void power_off(void)
 {
-	char buf[1024] = "", *p;
-	int fd = open("/proc/cmdline", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strstr(buf, "soak_fail=");
-	if (p)
-		sscanf(p + 10, "%15[0-9]", soak_fail);
-	for (p = buf; (p = strstr(p, "soak=")); p++)
-		if (p == buf || p[-1] == ' ') {
-			soak_seconds = strtol(p + 5, NULL, 10);
-			return soak_seconds > 0;
-		}
-	return 0;
+	say("# init: done\n");
+	sync();
+	reboot(RB_AUTOBOOT);	/* QEMU runs with -no-reboot: this ends it */
 }
 
 int main(void)
 {
-	int quick;
+	char arg[256] = "full", tests[512] = "", soak[32], soak_fail[16] = "10";
+	const char *planned[16];
+	int n, i, quick;
 
 	do_mount("proc", "/proc", "proc");
 	do_mount("sysfs", "/sys", "sysfs");
 	do_mount("debugfs", DEBUGFS, "debugfs");
 	do_mount("devtmpfs", "/dev", "devtmpfs");
 	do_mount("tmpfs", "/tmp", "tmpfs");
-	if (soak_requested()) {
-		say("@@ init cpus=%ld mode=soak\n", sysconf(_SC_NPROCESSORS_ONLN));
-		soak_main(soak_seconds, soak_fail);
-		say("@@ done\n");
-		sync();
-		reboot(RB_AUTOBOOT);
+	/* 'make soak' boots with soak=SECONDS (and soak_fail=PERCENT) on the kernel command line. */
+	if (!cmdline_arg("soak", soak, sizeof(soak)) && strtol(soak, NULL, 10) > 0) {
+		cmdline_arg("soak_fail", soak_fail, sizeof(soak_fail));
+		soak_main(strtol(soak, NULL, 10), soak_fail);
+		power_off();
 		return 0;
 	}
-	read_workloads_arg();
-	quick = short_run();
+	cmdline_arg("workloads", arg, sizeof(arg));
+	quick = !strcmp(arg, "short");
+	n = plan_workloads(arg, planned, 16);
+	for (i = 0; i < n; i++)
+		snprintf(tests + strlen(tests), sizeof(tests) - strlen(tests), "%s%s", i ? "," : "",
+			 planned[i]);
 	dma_events_enable();
-	say("@@ init cpus=%ld mode=%s\n", sysconf(_SC_NPROCESSORS_ONLN), workloads_arg);
-
-	if (want("cow-storm")) {
-		if (quick) {
-			say("init: workload cow-storm (short): 2 processes on 2 CPUs fork and write 2 x 1 MiB, 2 rounds\n");
-			RUN_COUNTED("cow-storm", cow_storm(2, 2, 1UL << 20));
-		} else {
-			say("init: workload cow-storm: 4 processes on 2 CPUs fork and write 2 x 4 MiB, 8 rounds\n");
-			RUN_COUNTED("cow-storm", cow_storm(4, 8, 4UL << 20));
-		}
-	}
-	if (want("odirect-fork")) {
-		char disk[16];
-
-		say("init: workload odirect-fork: O_DIRECT I/O on the 64 MiB virtio disk while the process forks, 200 forks\n");
-		RUN_COUNTED("odirect-fork", odirect_fork(find_disk(64, disk, sizeof(disk)) ?: "/dev/vda", 200));
-	}
-	/*
-	 * Before v4l2-dmabuf: v4l2-compliance's DMABUF tests import buffers exported by the node of
-	 * the same kind of the other instance, which must be as large as its own; vivid's instances
-	 * start alike, but v4l2-dmabuf leaves them with different inputs, outputs and formats.
-	 */
-	if (want("v4l2-compliance")) {
-		say("init: workload v4l2-compliance: Debian's v4l2-compliance on every vivid node, streaming and DMABUF import (-s -e)\n");
-		RUN_COUNTED("v4l2-compliance", v4l2_compliance(10));
-	}
-	if (want("v4l2-dmabuf")) {
-		say("init: workload v4l2-dmabuf%s: vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, %d frames\n",
-		    quick ? " (short)" : "", quick ? 20 : 100);
-		RUN_COUNTED("v4l2-dmabuf", v4l2_dmabuf_workload(quick ? 20 : 100));
-	}
-	if (want("mm-cow")) {
-		swap_on();
-		say("init: workload mm-cow: the kernel's tools/testing/selftests/mm/cow.c\n");
-		RUN_COUNTED("mm-cow", mm_cow());
-	}
-	/* Last: after its one expected report, dma-debug prints no more (num_errors=1). */
-	if (want("true-positive")) {
-		say("init: workload true-positive: a user page kept mapped DMA_FROM_DEVICE by the test module, then fork and write\n");
-		RUN_COUNTED("true-positive", true_positive());
-	}
-
+	ktap_header(0, NULL, n);
+	say("# init: cpus=%ld mode=%s tests=%s\n", sysconf(_SC_NPROCESSORS_ONLN), arg,
+	    n ? tests : "-");
+	for (i = 0; i < n; i++)
+		ktap_result(0, i + 1, planned[i], run_workload(planned[i], quick), NULL);
 	dump_dma_api("dma-api");
 	dump_dma_devices("dma-devices");
 	dump_dma_maps();
-	say("@@ done\n");
-	sync();
-	reboot(RB_AUTOBOOT);	/* QEMU runs with -no-reboot: this ends it */
+	power_off();
 	return 0;
 }

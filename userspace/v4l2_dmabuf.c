@@ -55,6 +55,7 @@
 #include <linux/videodev2.h>
 #include <linux/v4l2-dv-timings.h>
 
+#include "common.h"
 #include "workloads.h"
 
 #define VD_W		640	/* a vivid webcam size; a frame is far more than 64 KiB */
@@ -153,27 +154,10 @@ static int vd_ioctl(struct vd_ctx *c, struct vd_node *n, unsigned long req, void
 /* Live dma-debug entries (nr_total_entries - num_free_entries), or -1 without dma-debug. */
 static long dma_live_entries(void)
 {
-	static const char *const files[] = { "nr_total_entries", "num_free_entries" };
-	long v[2];
-	int i;
+	long total = read_long(DEBUGFS "/dma-api/nr_total_entries");
+	long free = read_long(DEBUGFS "/dma-api/num_free_entries");
 
-	for (i = 0; i < 2; i++) {
-		char path[96], buf[32];
-		ssize_t n;
-		int fd;
-
-		snprintf(path, sizeof(path), "/sys/kernel/debug/dma-api/%s", files[i]);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return -1;
-		buf[n] = 0;
-		v[i] = strtol(buf, NULL, 10);
-	}
-	return v[0] - v[1];
+	return total < 0 || free < 0 ? -1 : total - free;
 }
 
 /* Find vivid-000's video capture node and vivid-001's video output and capture nodes. */
@@ -701,7 +685,7 @@ static void vd_cleanup(struct vd_ctx *c)
 		free(c->hist[i]);
 }
 
-void v4l2_dmabuf_workload(int frames)
+enum ktap_status v4l2_dmabuf_workload(int frames)
 {
 	struct vd_ctx *c = calloc(1, sizeof(*c));
 	long dma_before, dma_after, t0;
@@ -709,9 +693,8 @@ void v4l2_dmabuf_workload(int frames)
 	int ok;
 
 	if (!c) {
-		printf("@@ workload v4l2-dmabuf ops=0 result=FAIL calloc: out of memory\n");
-		fflush(stdout);
-		return;
+		say("# v4l2-dmabuf: error: calloc: out of memory\n");
+		return KTAP_FAIL;
 	}
 	c->src.fd = c->out.fd = c->loop.fd = -1;
 	c->src.role = "source capture, exporter";
@@ -749,11 +732,12 @@ void v4l2_dmabuf_workload(int frames)
 		vd_fail(c, "only %ld different sent frames seen through the loop, want %d",
 			c->distinct, frames / 2);
 	ok = !c->err[0];
-	printf("@@ workload v4l2-dmabuf ops=%ld result=%s format=%ux%u-%.4s bytes=%zu frames=%ld matched=%ld looped=%ld settle=%ld mismatched=%ld distinct=%ld sent=%ld ms=%ld dma_live=%ld/%ld%s%s\n",
-	       c->out_done, ok ? "ok" : "FAIL", VD_W, VD_H, (const char *)&(__u32){ VD_FOURCC },
-	       c->size, c->out_done, c->matched, c->loop_frames, c->settle,
-	       c->mismatched, c->distinct, c->nsent, t0, dma_before, dma_after, ok ? "" : " error: ",
-	       c->err);
-	fflush(stdout);
+	say("# v4l2-dmabuf: ops=%ld format=%ux%u-%.4s bytes=%zu frames=%ld matched=%ld looped=%ld settle=%ld mismatched=%ld distinct=%ld sent=%ld ms=%ld dma_live=%ld/%ld\n",
+	    c->out_done, VD_W, VD_H, (const char *)&(__u32){ VD_FOURCC }, c->size, c->out_done,
+	    c->matched, c->loop_frames, c->settle, c->mismatched, c->distinct, c->nsent, t0,
+	    dma_before, dma_after);
+	if (!ok)
+		say("# v4l2-dmabuf: error: %s\n", c->err);
 	free(c);
+	return ok ? KTAP_OK : KTAP_FAIL;
 }

@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Workloads of the workshop's init that live in their own files (every userspace .c file is linked
- * into init by scripts/run.sh).  Each prints one '@@ workload NAME ops=N result=ok|FAIL ...' line.
+ * into init by scripts/run.sh).  A workload prints its data as "# NAME: k=v ..." lines and returns
+ * its result; init.c prints the KTAP result line (see common.h).
  */
 #ifndef WORKLOADS_H
 #define WORKLOADS_H
 
-/* v4l2_dmabuf.c: vivid capture -> dma-buf -> vivid output -> looped vivid capture, checked. */
-void v4l2_dmabuf_workload(int frames);
+#include "common.h"
 
-/* init.c: print /sys/kernel/debug/dma-api's values and devices file as '@@ KEY ...' lines. */
-void dump_dma_api(const char *key);
-void dump_dma_devices(const char *key);
+/* v4l2_dmabuf.c: vivid capture -> dma-buf -> vivid output -> looped vivid capture, checked. */
+enum ktap_status v4l2_dmabuf_workload(int frames);
 
 /* soak.c: the soak mode of init ('make soak'), SECONDS long, failing FAIL_PERCENT % of allocations. */
 void soak_main(long seconds, const char *fail_percent);
