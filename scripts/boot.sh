@@ -5,8 +5,9 @@
 #                   [--dtb FILE] [--disk FILE:SIZE]... [--smp N] [--memory MIB] [--timeout S]
 #                   [--quiet] [-- QEMU-ARGS...]
 # PROFILE: scripts/qemu.py profiles.  --disk makes a fresh zeroed FILE of SIZE (truncate -s) for a
-# virtio disk.  The console goes to the log; without --quiet its '@@ '/'init: '/'soak: ' lines and the
-# kernel's reports are also printed.  Exits with QEMU's exit code (124: the timeout, default 1500 s).
+# virtio disk.  The console goes to the log; without --quiet the lines 'scripts/summary.py progress'
+# picks (KTAP results, the guests' diagnostics, the kernel's reports) are also printed.
+# Exits with QEMU's exit code (124: the timeout, default 1500 s).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -42,10 +43,12 @@ if [ $quiet = 1 ]; then
 	timeout --foreground "$timeout_s" "${cmd[@]}" </dev/null >"$log" 2>&1
 	qrc=$?
 else
+	# The lines worth showing as they come: scripts/summary.py knows the guests' protocol (KTAP).
 	timeout --foreground "$timeout_s" "${cmd[@]}" </dev/null 2>&1 | tee "$log" |
-		grep --line-buffered -E '^(@@ |init: )|^\[[ 0-9.]+\] (@@ |soak: )|DMA-API|WARNING:|BUG:|Oops|Kernel panic|^'"$QEMU_BIN"':' |
-		sed 's/^/    /'
+		python3 -u "$TOP/scripts/summary.py" progress
 	qrc=${PIPESTATUS[0]}
+	# QEMU's own complaint (a missing ROM, a bad option) is not a guest's line: show it.
+	grep "^$QEMU_BIN: " "$log" | sed 's/^/    /' || true
 fi
 set -e
 [ "$qrc" != 124 ] || warn "QEMU was stopped after the timeout of $timeout_s s (log: ${log#"$TOP"/})"
