@@ -2,51 +2,57 @@
 # SPDX-License-Identifier: GPL-2.0
 # make soak: the series under stress and fault injection, with every sanitizer on.  Builds the kernel
 # of config/soak-virt.config (KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, failslab, fail_page_alloc)
-# in build/soak-virt, the soak driver soak/dma_soak.c as a module against it, and boots it on QEMU virt
-# -smp 2 through scripts/run.sh with the init's soak mode (kernel argument soak=SECONDS).  Prints the
-# figures (scripts/soak_summary.py); exits non-zero on any sanitizer report, any unexpected DMA-API
-# report, a bad input without its report, or a tracker that does not end empty.
-#   SOAK_SECONDS (default 120): how long the driver's threads run.
-#   SOAK_FAIL (default 10): percent of the soak threads' allocations that fault injection fails.
+# in build/soak-virt, the soak driver soak/dma_soak.c as a module against it, an initramfs with the
+# module, and boots it (QEMU virt -smp 2 on arm) with the init's soak mode (kernel argument
+# soak=SECONDS).  Prints the figures (scripts/summary.py soak); exits non-zero on any sanitizer report,
+# any unexpected DMA-API report, a bad input without its report, or a tracker that does not end empty.
+#   scripts/soak.sh [--seconds N] [--fail PERCENT] [--timeout S]
+# --seconds (default $SOAK_SECONDS or 120): how long the driver's threads run; --fail (default
+# $SOAK_FAIL or 10): percent of the soak threads' allocations that fault injection fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/boot-lib.sh"
 
-# RUN_HOOK of scripts/run.sh: build the module against the freshly built kernel.
-if [ "${1:-}" = --module ]; then
-	setup_ccache
-	kmake() { make -C "$TREE" O="$RUN_KOUT" ARCH=arm CROSS_COMPILE=arm-linux-gnueabi- CC="$CC_CMD" "$@"; }
-	step "building the soak driver (soak/dma_soak.c) as a module against the soak kernel"
-	# Module.symvers for the out-of-tree build (the config has no modules of its own: quick)
-	kmake -s -j"$(nproc)" modules >/dev/null ||
-		die "'make modules' failed in ${RUN_KOUT#"$TOP"/}" "run it by hand to see the error"
-	rm -rf "$RUN_DIR/module" && mkdir -p "$RUN_DIR/module"
-	cp "$TOP"/soak/Kbuild "$TOP"/soak/*.c "$RUN_DIR/module/"
-	kmake -s M="$RUN_DIR/module" W=1 modules ||
-		die "soak/dma_soak.c does not build against the soak kernel" "fix the errors above"
-	echo "file /dma_soak.ko $RUN_DIR/module/dma_soak.ko 0644 0 0" > "$RUN_DIR/initramfs.extra"
-	exit 0
-fi
-
-SOAK_SECONDS="${SOAK_SECONDS:-120}"
-SOAK_FAIL="${SOAK_FAIL:-10}"
-[[ "$SOAK_SECONDS" =~ ^[0-9]+$ ]] && [ "$SOAK_SECONDS" -gt 0 ] ||
-	die "SOAK_SECONDS must be a positive number of seconds, not '$SOAK_SECONDS'"
-[[ "$SOAK_FAIL" =~ ^[0-9]+$ ]] && [ "$SOAK_FAIL" -le 100 ] ||
-	die "SOAK_FAIL must be a percentage (0-100), not '$SOAK_FAIL'"
-
-start=$(date +%s)
-export RUN_CONFIG="$TOP/config/soak-virt.config"
-export RUN_DIR="$BUILD/soak" RUN_KOUT="$BUILD/soak-virt" RUN_LOG="$BUILD/soak.log"
-export RUN_HOOK="bash '$TOP/scripts/soak.sh' --module"
-export RUN_INITRAMFS_EXTRA="$BUILD/soak/initramfs.extra"
-export RUN_SUMMARY="$TOP/scripts/soak_summary.py"
-export RUN_KERNEL_ARGS="soak=$SOAK_SECONDS soak_fail=$SOAK_FAIL ${RUN_KERNEL_ARGS:-}"
+usage="usage: scripts/soak.sh [--seconds N] [--fail PERCENT] [--timeout S]"
+seconds=${SOAK_SECONDS:-120} fail=${SOAK_FAIL:-10} timeout_s=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	--seconds) seconds=${2:?$usage}; shift 2 ;;
+	--fail) fail=${2:?$usage}; shift 2 ;;
+	--timeout) timeout_s=${2:?$usage}; shift 2 ;;
+	*) die "soak.sh: unknown argument '$1'" "$usage" ;;
+	esac
+done
+[[ "$seconds" =~ ^[1-9][0-9]*$ ]] ||
+	die "the soak's seconds (SOAK_SECONDS, --seconds) must be a positive number, not '$seconds'"
+[[ "$fail" =~ ^([0-9]|[1-9][0-9]|100)$ ]] ||
+	die "the soak's fault injection (SOAK_FAIL, --fail) must be a percentage (0-100), not '$fail'"
 # The soak, its bad inputs, kmemleak's scans and a slow KASAN boot, with a wide margin
-export RUN_TIMEOUT="${RUN_TIMEOUT:-$((SOAK_SECONDS * 2 + 900))}"
-info "soak: $SOAK_SECONDS s, fault injection fails $SOAK_FAIL% of the soak threads' allocations"
+timeout_s=${timeout_s:-$((seconds * 2 + 900))}
+start=$SECONDS
+SOAK="$BUILD/soak" KOUT="$BUILD/soak-virt"
+info "soak: $seconds s, fault injection fails $fail% of the soak threads' allocations"
+
+# The kernel, with its modules' Module.symvers for the out-of-tree build (the config has no modules
+# of its own: quick).
+bash "$TOP/scripts/kbuild.sh" --config "$TOP/config/soak-virt.config" --out "$KOUT" --modules
+
+step "building the soak driver (soak/dma_soak.c) as a module against the soak kernel"
+setup_ccache
+rm -rf "$SOAK/module" && mkdir -p "$SOAK/module"
+cp "$TOP"/soak/Kbuild "$TOP"/soak/*.c "$SOAK/module/"
+# The device set-up the soak shares with the benchmark, when there is one.
+[ ! -f "$TOP/bench/dma_testdev.h" ] || cp "$TOP/bench/dma_testdev.h" "$SOAK/module/"
+kmake "$KOUT" -s M="$SOAK/module" W=1 modules ||
+	die "soak/dma_soak.c does not build against the soak kernel (${KOUT#"$TOP"/})" "fix the errors above"
+echo "file /dma_soak.ko $SOAK/module/dma_soak.ko 0644 0 0" >"$SOAK/initramfs.extra"
+
+bash "$TOP/scripts/initramfs.sh" --out "$SOAK/initramfs.cpio" --kernel-out "$KOUT" --extra "$SOAK/initramfs.extra"
+
+step "booting the soak kernel on QEMU (KASAN: a slow boot; the soak runs $seconds s)"
 set +e
-bash "$TOP/scripts/run.sh"
+workload_boot soak "$KOUT" "$SOAK" "$BUILD/soak.log" "$timeout_s" "soak=$seconds soak_fail=$fail ${RUN_KERNEL_ARGS:-}"
 rc=$?
 set -e
-info "make soak took $(( $(date +%s) - start )) s (summary: build/soak-summary.txt)"
+info "make soak took $((SECONDS - start)) s (summary: build/soak-summary.txt)"
 exit "$rc"
