@@ -9,7 +9,16 @@ set -uo pipefail
 start=$SECONDS
 
 bash "$TOP/scripts/deps.sh" || exit 1
-bash "$TOP/scripts/tree.sh" || exit 1
+
+# KUnit targets: each writes the json its target file names; the expected suites come from the
+# target file too (target.py setup writes them into the build dir).
+targets=${KUNIT_TARGETS:-$(python3 "$TOP/scripts/target.py" list)}
+[ -n "$targets" ] || die "no KUnit target to run" "kunit/targets/*.target (or KUNIT_TARGETS) names none"
+# The bases the targets run on, and this run's own BASE (the bench smoke and the run gate): each gets
+# its tree (fetched, unpacked, its series applied) and its checkpatch gate.
+bases=$( { echo "$BASE"; for t in $targets; do
+	python3 "$TOP/scripts/target.py" setup "$t" | sed -n "s/^t_base='\{0,1\}\([^']*\)'\{0,1\}$/\1/p"
+done; } | sort -uV)
 
 gates=()
 # gate NAME COMMAND...: run a gate; its verdict goes to the summary.
@@ -18,12 +27,11 @@ gate() {
 	shift
 	if "$@"; then gates+=(--gate "$name=ok"); else gates+=(--gate "$name=FAILED"); fi
 }
-gate checkpatch bash "$TOP/scripts/checkpatch.sh"
+for b in $bases; do
+	BASE=$b bash "$TOP/scripts/tree.sh" || die "could not make the tree of BASE=$b" "see the error above"
+	gate "checkpatch-$b" env BASE="$b" bash "$TOP/scripts/checkpatch.sh"
+done
 
-# KUnit targets: each writes the json its target file names; the expected suites come from the
-# target file too (target.py setup writes them into the build dir).
-targets=${KUNIT_TARGETS:-$(python3 "$TOP/scripts/target.py" list)}
-[ -n "$targets" ] || die "no KUnit target to run" "kunit/targets/*.target (or KUNIT_TARGETS) names none"
 results=()
 for t in $targets; do
 	bash "$TOP/scripts/kunit.sh" "$t" || true	# judged from the results below

@@ -32,7 +32,12 @@ if [ "$t_base" != "$BASE" ] || [ "$t_arch" != "$ARCH" ]; then
 	exec env BASE="$t_base" ARCH="$t_arch" KUNIT_REEXEC=1 bash "$0" "${orig_args[@]}"
 fi
 json="${KUNIT_JSON:-$t_json}"
-[ -e "$TREE/.git" ] || die "${TREE#"$TOP"/} does not exist" "run 'make tree' first"
+# The target's base may not be this run's: make its tree if there is none yet (tree.sh never throws
+# away work; it only creates here).
+if [ ! -e "$TREE/.git" ]; then
+	bash "$TOP/scripts/tree.sh" >&2 || die "${TREE#"$TOP"/} does not exist and could not be made" \
+		"see the error above; then run 'make tree BASE=$BASE'"
+fi
 setup_ccache
 
 # The workshop's target config, plus the .kunitconfig files the series adds that the target runs:
