@@ -7,20 +7,16 @@ Run from the project root: python3 -m unittest discover -s tests -t .
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import os
 import sys
 import tempfile
 import unittest
 
+from tests.util import load_script
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location(
-    'lint_objects', os.path.join(HERE, '..', 'scripts', 'lint_objects.py'))
-assert _spec and _spec.loader
-lint_objects = importlib.util.module_from_spec(_spec)
-sys.modules['lint_objects'] = lint_objects
-_spec.loader.exec_module(lint_objects)
+lint_objects = load_script('lint_objects')
 
 # A small tree shaped like the kernel's (kernel/dma, mm, lib, drivers/media), with its Kbuild lists.
 FILES = {

@@ -7,20 +7,15 @@ Each bad log must be rejected with a message naming what failed, each good one a
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import os
-import sys
 import unittest
+
+from tests.util import load_script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOGS = os.path.join(HERE, 'logs')
-_spec = importlib.util.spec_from_file_location(
-    'summary', os.path.join(HERE, '..', 'scripts', 'summary.py'))
-assert _spec and _spec.loader
-summary = importlib.util.module_from_spec(_spec)
-sys.modules['summary'] = summary
-_spec.loader.exec_module(summary)
+summary = load_script('summary')
 
 
 def log(name: str) -> str:
