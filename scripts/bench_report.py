@@ -388,7 +388,7 @@ per tracked page, and not counted in the per-page figure):
 
 {machine(a.qemu)}; measured {a.date or '(date not given)'}, host load average
 {a.load or '(not measured)'} (1, 5, 15 min) when the run started; `make bench` took **{el}**
-(3 kernel builds with ccache, 4 boots). This run's kernel builds: {a.builds or 'not timed'} (the first
+(3 kernel builds with ccache, 4 boots). This run's kernel builds: {', '.join(a.builds.split(',')) if a.builds else 'not timed'} (the first
 `make bench` in a work tree builds them cold, several times longer; K1's configuration is K2's, so ccache
 hits everything the series does not touch); the runs themselves take about 2.5 minutes (the icount boots
 seconds each, the throughput boot 4 × 2 × rounds × `BENCH_TPUT_MS`).
