@@ -18,11 +18,12 @@ if [ ! -f "$PATCHES/series" ]; then
 		"port the series to $T and make export BASE=$BASE (a gate that sees no patch does not pass)"
 fi
 step "checkpatch --strict over $S/ (BASE=$BASE, $T/scripts/checkpatch.pl; ignoring: $ignore)"
-bad=0
+bad=0 n=0
 # checkpatch runs scripts/spdxcheck.py with the python3 first in PATH: use Debian's, which has ply and git.
 export PATH="/usr/bin:$PATH"
 while read -r p; do
 	[ -n "$p" ] || continue
+	n=$((n + 1))
 	if out=$(cd "$TREE" && ./scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
 		--ignore "$ignore" "$PATCHES/$p" 2>&1) && [ -z "$out" ]; then
 		info "ok   $p"
@@ -32,6 +33,8 @@ while read -r p; do
 		bad=$((bad + 1))
 	fi
 done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$PATCHES/series")
+[ "$n" -gt 0 ] || die "checkpatch: $S/series names no patch: nothing was checked" \
+	"make export BASE=$BASE writes it from $T"
 if [ "$bad" != 0 ]; then
 	die "checkpatch: $bad patch(es) of $S have warnings" \
 		"fix them in $T (git rebase -i base), then make export BASE=$BASE; or, for a type that must be" \

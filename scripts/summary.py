@@ -603,6 +603,10 @@ def walk(group: dict, path: list[str], out: list[tuple[str, str, str]]) -> None:
         out.append(('.'.join(here), case.get('name', '?'), case.get('status', 'ERROR')))
     for sub in group.get('sub_groups', []):
         walk(sub, here, out)
+    if name and not group.get('test_cases') and not group.get('sub_groups'):
+        # A suite without a single test case did not run: its init failed or the kernel died in it.
+        status = group.get('status', 'ERROR')
+        out.append(('.'.join(here), '(no test case ran)', 'ERROR' if status in ('PASS', 'SKIP') else status))
 
 
 def suite_names(group: dict) -> set[str]:

@@ -203,6 +203,12 @@ class KunitGate(Gate):
                          f'virt={log("kunit-good.json")}:{log("kunit-expected")}')
         self.assertIn('    [virt] dma-debug-tracker: 1 passed, 0 failed, 1 skipped\n', out)
 
+    def test_suite_without_cases_rejected(self) -> None:
+        """A suite that crashed before its first case (status FAIL, no cases) fails, also as expected."""
+        out = self.kunit(1, '1 passed, 1 failed, 0 skipped',
+                         f'virt={log("kunit-suite-crashed.json")}')
+        self.assertIn('[virt] dma-debug-tracker.(no test case ran): FAIL', out)
+
     def test_real_vivt(self) -> None:
         # recorded from the baseline 'make check' (build/kunit-vivt.json, kunit/expected-vivt)
         self.kunit(0, '12 passed, 0 failed, 0 skipped',
