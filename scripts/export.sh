@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make export [BASE=6.12|7.2]: regenerate the base's series ($SERIES_DIR/*.patch, series and the cover
 # letter; config/bases/$BASE.env) from base..HEAD in build/linux-$BASE, deterministically (an unchanged
-# commit gives a byte-identical file).
+# commit gives a byte-identical file).  A commit's git note (what was tested, how) goes below the
+# patch's '---', where git am leaves it out of the commit message; tree.sh puts it back as a note.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 T=${TREE#"$TOP"/} S=${PATCHES#"$TOP"/}
@@ -28,7 +29,7 @@ branch=$(git -C "$TREE" branch --show-current)
 [ -n "$branch" ] || die "$T is on a detached HEAD" "check out the series' branch (master) first"
 git -C "$TREE" -c "branch.$branch.description=$(cat "$cover")" \
 	-c format.signature= -c diff.renames=true -c core.abbrev=12 \
-	format-patch -q --zero-commit --no-signature --base=base --numbered --cover-letter \
+	format-patch -q --zero-commit --no-signature --notes --base=base --numbered --cover-letter \
 	--cover-from-description=subject --subject-prefix=PATCH -o "$out" base..HEAD
 # format-patch takes the description from the current branch; make sure the cover letter has ours.
 if grep -q '\*\*\* SUBJECT HERE \*\*\*' "$out"/0000-cover-letter.patch; then

@@ -29,6 +29,8 @@ create_base() {
 	git init -q -b master .
 	git config core.autocrlf false
 	git config gc.auto 0
+	# git rebase keeps each commit's note (the test narration that make export puts below '---').
+	git config notes.rewriteRef refs/notes/commits
 	git add -f .
 	# The message names no local path: the same package gives the same base commit everywhere.
 	local ver=$KERNEL_DEB_VERSION
@@ -47,6 +49,12 @@ create_base() {
 tree_ids() { git -C "$TREE" log --reverse --format=%H base..HEAD | while read -r c; do
 	git -C "$TREE" show "$c" | git patch-id --stable | cut -d' ' -f1; done; }
 file_ids() { series_files | while read -r p; do git patch-id --stable < "$PATCHES/$p" | cut -d' ' -f1; done; }
+
+# The "Notes:" block that make export (format-patch --notes) puts below a patch's '---': the test
+# narration, which git am leaves out of the commit message.  Printed without its indent.
+patch_notes() { awk '
+	!seen && /^---$/ { seen = 1; if ((getline line) > 0 && line == "Notes:") innotes = 1; next }
+	innotes { if ($0 ~ /^ [^ ]/) exit; sub(/^    /, ""); print }' "$1"; }
 
 apply_series() {
 	local n=0 total p
@@ -68,6 +76,9 @@ apply_series() {
 				"$T is left at the last good patch ($(git -C "$TREE" log -1 --format='%h %s'))." \
 				"Rebase that patch onto it (git am -3 $S/$p, fix, git am --continue), then make export BASE=$BASE."
 		fi
+		local note
+		note=$(patch_notes "$PATCHES/$p")
+		[ -z "$note" ] || git -C "$TREE" notes add -f -m "$note" HEAD
 	done < <(series_files)
 }
 
