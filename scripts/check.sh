@@ -12,7 +12,7 @@ bash "$TOP/scripts/deps.sh" || exit 1
 
 # KUnit targets: each writes the json its target file names; the expected suites come from the
 # target file too (target.py setup writes them into the build dir).
-targets=${KUNIT_TARGETS:-$(python3 "$TOP/scripts/target.py" list)}
+targets=${KUNIT_TARGETS:-$(python3 "$TOP/scripts/target.py" list --check)}
 [ -n "$targets" ] || die "no KUnit target to run" "kunit/targets/*.target (or KUNIT_TARGETS) names none"
 # The bases the targets run on, and this run's own BASE (the bench smoke and the run gate): each gets
 # its tree (fetched, unpacked, its series applied) and its checkpatch gate.
