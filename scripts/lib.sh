@@ -162,3 +162,12 @@ kmake() {
 	shift
 	make -C "$TREE" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE" CC="${CC_CMD:?setup_ccache first}" "$@"
 }
+
+# The "Notes:" block that make export (format-patch --notes) puts below a patch's '---': the test
+# narration, which git am leaves out of the commit message.  Printed without its indent.
+patch_notes() { awk '
+	!seen && /^---$/ { seen = 1
+		while ((getline line) > 0 && line == "") { }
+		if (line == "Notes:") innotes = 1
+		next }
+	innotes { if ($0 ~ /^ [^ ]/) exit; sub(/^    /, ""); print }' "$1"; }

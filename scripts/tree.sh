@@ -50,12 +50,6 @@ tree_ids() { git -C "$TREE" log --reverse --format=%H base..HEAD | while read -r
 	git -C "$TREE" show "$c" | git patch-id --stable | cut -d' ' -f1; done; }
 file_ids() { series_files | while read -r p; do git patch-id --stable < "$PATCHES/$p" | cut -d' ' -f1; done; }
 
-# The "Notes:" block that make export (format-patch --notes) puts below a patch's '---': the test
-# narration, which git am leaves out of the commit message.  Printed without its indent.
-patch_notes() { awk '
-	!seen && /^---$/ { seen = 1; if ((getline line) > 0 && line == "Notes:") innotes = 1; next }
-	innotes { if ($0 ~ /^ [^ ]/) exit; sub(/^    /, ""); print }' "$1"; }
-
 apply_series() {
 	local n=0 total p
 	total=$(series_files | grep -c . || true)
