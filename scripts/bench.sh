@@ -162,7 +162,10 @@ build_kernel() {
 	wait "$pid" || rc=$?
 	if [ "$rc" != 0 ]; then
 		tail -20 "$log" | sed 's/^/    /' >&2
-		die "building ${out#"$TOP"/} failed" "see ${log#"$TOP"/}"
+		# Killed from outside (exit status 128 + signal): the log ends without an error.
+		[ "$rc" -le 128 ] || die "building ${out#"$TOP"/}: kunit.py was killed (signal $((rc - 128)))" \
+			"something outside make bench ended it (see ${log#"$TOP"/}); re-run: finished objects are kept"
+		die "building ${out#"$TOP"/} failed (kunit.py exit status $rc)" "see ${log#"$TOP"/}"
 	fi
 	info "built in $((SECONDS - t0)) s"
 	build_times+=("$(basename "$out") $((SECONDS - t0)) s")
