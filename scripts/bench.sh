@@ -260,7 +260,7 @@ elapsed=$((SECONDS - start))
 printf '%s\n' --md "$TOP/$md_name" --plot "$TOP/$png_name" --plot-data "$BB/plot.dat" --elapsed "$elapsed" \
 	--trees "$trees" --rounds "$rounds" --series "$SERIES_DIR" --tree "${TREE#"$TOP"/}" --bench-dir "$B" \
 	--target "$target" \
-	--kernel "Linux $(kmake "$BB/series/k2" -s kernelversion) ($KERNEL_PKG $KERNEL_DEB_VERSION)" \
+	--kernel "Linux $(kmake "$BB/series/k2" -s kernelversion) (Debian $KERNEL_PKG $KERNEL_DEB_VERSION)" \
 	--date "$(date -u +%Y-%m-%d)" --load "$load1 $load5 $load15" --qemu "$QEMU_BIN" \
 	--builds "$(IFS=,; echo "${build_times[*]}")" "K0=$BB/k0.log" "K1=$BB/k1.log" "K2=$BB/k2.log" \
 	"K2tput=$BB/k2-tput.log" >"$BB/report.args"

@@ -333,7 +333,7 @@ def api_note(kernel):
 
 
 def write_md(a, data, levels, table, ratios, verdicts, mem, png):
-    starts = '\n'.join(f'- {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput') if k in data)
+    starts = '\n'.join(f'  - {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput') if k in data)
     png_name = os.path.basename(png or a.plot or 'BENCHMARKS.png')
     plot_line = (f'![cost vs live mappings]({png_name})' if png else
                  '(no plot: gnuplot failed when this file was written)')

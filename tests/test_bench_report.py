@@ -108,7 +108,7 @@ class BenchReport(unittest.TestCase):
         rc, out = self.run_main(['--md', md, '--rounds', '3', '--series', 'patches-7.2',
                                  '--tree', 'build/linux-7.2', '--bench-dir', 'build/bench/7.2',
                                  '--target', 'virt-7.2',
-                                 '--kernel', 'Linux 7.2.13 (linux-source-7.2 7.2.13-1)',
+                                 '--kernel', 'Linux 7.2.13 (Debian linux-source-7.2 7.2.13-1)',
                                  '--trees', 'base e759d51, series ceec242 (11 commits: x)'] + list(extra) + logs)
         self.assertEqual(rc, 0, out)
         with open(md) as f:
@@ -129,7 +129,7 @@ class BenchReport(unittest.TestCase):
 
     def test_report_names_the_base_series_tree_and_target(self):
         _, md = self.full_run('BENCHMARKS.md')
-        self.assertIn('Linux 7.2.13 (linux-source-7.2 7.2.13-1)', md)
+        self.assertIn('Linux 7.2.13 (Debian linux-source-7.2 7.2.13-1)', md)
         self.assertIn('**K2**: the series (`patches-7.2/`)', md)
         self.assertIn('series ceec242', md)
         self.assertIn('worktree of `build/linux-7.2`', md)
