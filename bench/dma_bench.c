@@ -52,6 +52,13 @@ DMA_TEST_PARAM(uint, unsigned int, tput_ms, 1000, "duration of one throughput tr
 
 #define DMA_BENCH_OP_PAGES	16
 
+/* shmem_file_setup()'s flags: an unsigned long up to 6.x, a vma_flags_t since (7.2: EMPTY_VMA_FLAGS) */
+#ifdef EMPTY_VMA_FLAGS
+#define DMA_BENCH_NO_VMA_FLAGS	EMPTY_VMA_FLAGS
+#else
+#define DMA_BENCH_NO_VMA_FLAGS	0
+#endif
+
 /* Kernels with dma-debug get their own from scripts/bench.sh (tracker-*.c). */
 void __weak dma_bench_tracker_mem(struct dma_bench_mem *m)
 {
@@ -221,7 +228,7 @@ static void dma_bench_cow_setup(struct kunit *test, struct dma_bench *b, unsigne
 	unsigned int i;
 
 	b->nr_cow = nr;
-	b->file = shmem_file_setup("dma-bench", (loff_t)nr * PAGE_SIZE, 0);
+	b->file = shmem_file_setup("dma-bench", (loff_t)nr * PAGE_SIZE, DMA_BENCH_NO_VMA_FLAGS);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->file);
 	for (i = 0; i < nr; i++) {
 		folio = shmem_read_folio(b->file->f_mapping, i);

@@ -1,42 +1,104 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: what the series costs, against upstream dma-debug and against no dma-debug.
-#   scripts/bench.sh           build K0, K1, K2, run them on QEMU, print the table, write BENCHMARKS.md
-#   scripts/bench.sh --smoke   a seconds-long run of the benchmark on the 'virt' KUnit configuration
-#                              (make check's gate, so that the benchmark cannot rot)
+#   scripts/bench.sh           build K0, K1, K2, run them on QEMU, print the table, write the base's
+#                              BENCHMARKS file (below) and its plot
+#   scripts/bench.sh --smoke   a seconds-long run of the benchmark on the bench target's KUnit
+#                              configuration (make check's gate, so that the benchmark cannot rot)
+#   scripts/bench.sh --report  write the table and the BENCHMARKS file again from the last full run's
+#                              logs (after a change to scripts/bench_report.py; no build, no boot)
+#   scripts/bench.sh --md-path print the BENCHMARKS file of this BASE (for make lint's cover-letter check)
 # K0 = base with CONFIG_DMA_API_DEBUG=n, K1 = base with =y (upstream dma-debug), K2 = the series (HEAD
-# of build/linux); same configuration otherwise (bench/bench.kunitconfig).  The same benchmark,
-# bench/dma_bench.c (and bench/*.h), is copied into each tree; nothing of it is in patches/.  The
-# kernels are built with kunit.py and the 'virt' KUnit target's machine (kunit/targets/virt.target),
-# booted with scripts/boot.sh.  See BENCHMARKS.md.
-# Overrides: BENCH_ROUNDS (7), BENCH_LIVE_MAX (100000), BENCH_TPUT_MS (2000), BENCH_TIMEOUT (s, 3600).
+# of build/linux-$BASE); same configuration otherwise (bench/bench.kunitconfig).  The same benchmark,
+# bench/dma_bench.c (and bench/*.h), is copied into each tree; nothing of it is in the series.  The
+# kernels are built with kunit.py and the machine of a KUnit target of this BASE (BENCH_TARGET, below),
+# booted with scripts/boot.sh.  Everything goes to build/bench/$BASE/, so that the benches of two bases
+# do not overwrite each other.  See BENCHMARKS.md and docs/bench.md.
+# The base whose series is the product (BENCH_MAIN_BASE, 7.2) writes BENCHMARKS.md and BENCHMARKS.png;
+# any other base BENCHMARKS-$BASE.md and BENCHMARKS-$BASE.png.
+# Overrides: BENCH_TARGET (the KUnit target whose machine and, for --smoke, configuration the kernels
+# use: default 'virt' when its base is BASE, else 'virt-$BASE'), BENCH_ROUNDS (7), BENCH_LIVE_MAX
+# (100000), BENCH_TPUT_MS (2000), BENCH_TIMEOUT (s, 3600).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-smoke=0
-[ "${1:-}" = --smoke ] && smoke=1
+mode=full
+case ${1:-} in
+'') ;;
+--smoke) mode=smoke ;;
+--report) mode=report ;;
+--md-path) mode=md-path ;;
+*) die "unknown option: $1" "usage: scripts/bench.sh [--smoke|--report|--md-path]" ;;
+esac
 start=$SECONDS
-BB="$BUILD/bench"
+# The product's base (its series' cover letter quotes BENCHMARKS.md); see the head of this file.
+BENCH_MAIN_BASE=7.2
+if [ "$BASE" = "$BENCH_MAIN_BASE" ]; then
+	md_name=BENCHMARKS.md png_name=BENCHMARKS.png
+else
+	md_name=BENCHMARKS-$BASE.md png_name=BENCHMARKS-$BASE.png
+fi
+if [ $mode = md-path ]; then
+	echo "$TOP/$md_name"
+	exit 0
+fi
+BB="$BUILD/bench/$BASE"
+B=${BB#"$TOP"/}
 rounds=${BENCH_ROUNDS:-7}
 live_max=${BENCH_LIVE_MAX:-100000}
 tput_ms=${BENCH_TPUT_MS:-2000}
 
-[ -e "$TREE/.git" ] || die "${TREE#"$TOP"/} does not exist" "run 'make tree' first"
-git -C "$TREE" rev-parse -q --verify base >/dev/null || die "${TREE#"$TOP"/} has no tag 'base'" "run 'make tree'"
+# The full run's report (bench_report.py's arguments, one a line): --report writes it again.
+report() {
+	local args=()
+	mapfile -t args <"$BB/report.args"
+	python3 "$TOP/scripts/bench_report.py" "${args[@]}"
+}
+if [ $mode = report ]; then
+	[ -f "$BB/report.args" ] || die "no full run of make bench BASE=$BASE to report on ($B/report.args is missing)" \
+		"run 'make bench BASE=$BASE' first"
+	report || die "bench_report.py failed on the logs of the last run in $B" "see above"
+	step "wrote $md_name and $png_name again from the logs in $B"
+	exit 0
+fi
+
+[ -e "$TREE/.git" ] || die "${TREE#"$TOP"/} does not exist" "run 'make tree BASE=$BASE' first"
+git -C "$TREE" rev-parse -q --verify base >/dev/null ||
+	die "${TREE#"$TOP"/} has no tag 'base'" "run 'make tree BASE=$BASE'"
 setup_ccache
 LNX=$(basename "$TREE")	# the worktrees' name: that of the tree (see prepare_tree)
 # The host's load when the run starts (its wall-clock figures depend on it): BENCHMARKS.md says it.
 read -r load1 load5 load15 _ </proc/loadavg
-# The 'virt' KUnit target's machine and kunit.py --qemu_config (written into build/bench/virt).
-t_profile='' t_qemu_config='' t_kunitconfig=''
-setup_out=$(python3 "$TOP/scripts/target.py" setup virt --build-dir "$BB/virt") ||
-	die "could not read the virt KUnit target (kunit/targets/virt.target): see above"
-eval "$setup_out"
+
+# The KUnit target whose machine (and, for --smoke, configuration) the benchmark uses: BENCH_TARGET,
+# or the 'virt' target when its base is this one, else 'virt-$BASE'.  kunit.py's --qemu_config for it
+# is written into build/bench/$BASE/<target>.
+t_base='' t_profile='' t_qemu_config='' t_kunitconfig='' t_series=''
+target_setup() {
+	local out
+	out=$(python3 "$TOP/scripts/target.py" setup "$1" --build-dir "$BB/$1") || return 1
+	eval "$out"
+}
+if [ -n "${BENCH_TARGET:-}" ]; then
+	target=$BENCH_TARGET
+	target_setup "$target" || die "could not read the KUnit target '$target' (BENCH_TARGET): see above" \
+		"targets: $(python3 "$TOP/scripts/target.py" list | tr '\n' ' ')"
+else
+	virt_base=$(sed -n 's/^base[[:space:]]*=[[:space:]]*//p' "$TOP/kunit/targets/virt.target" 2>/dev/null)
+	if [ "$virt_base" = "$BASE" ]; then target=virt; else target=virt-$BASE; fi
+	target_setup "$target" ||
+		die "no KUnit target for BASE=$BASE: 'virt' is for BASE=${virt_base:-?} and '$target' could not be read" \
+			"give one with BENCH_TARGET=<name> (kunit/targets/<name>.target, base = $BASE)"
+fi
+[ "$t_base" = "$BASE" ] ||
+	die "the KUnit target '$target' is for BASE=$t_base, not BASE=$BASE" \
+		"give BENCH_TARGET a target of base $BASE, or run with BASE=$t_base"
+info "bench target: $target (kunit/targets/$target.target), outputs in $B/"
 
 # A detached worktree of the base's tree at $2 in $1 with the benchmark copied in.  $3: k1 or k2
 # (which tracker helper to append to kernel/dma/debug.c).  Worktrees sit next to their build
-# directories (.../linux, .../<out>) so that compiler paths, relative to the build directory, are
-# those of build/linux-$BASE and build/kunit-virt, and ccache hits across them.
+# directories (.../linux-$BASE, .../<out>) so that compiler paths, relative to the build directory,
+# are those of build/linux-$BASE and build/kunit-<target>, and ccache hits across them.
 prepare_tree() {
 	local wt=$1 rev=$2 kind=$3 stamp
 	# Unchanged tree and benchmark: leave the files alone, so that make rebuilds nothing.
@@ -100,7 +162,10 @@ build_kernel() {
 	wait "$pid" || rc=$?
 	if [ "$rc" != 0 ]; then
 		tail -20 "$log" | sed 's/^/    /' >&2
-		die "building ${out#"$TOP"/} failed" "see ${log#"$TOP"/}"
+		# Killed from outside (exit status 128 + signal): the log ends without an error.
+		[ "$rc" -le 128 ] || die "building ${out#"$TOP"/}: kunit.py was killed (signal $((rc - 128)))" \
+			"something outside make bench ended it (see ${log#"$TOP"/}); re-run: finished objects are kept"
+		die "building ${out#"$TOP"/} failed (kunit.py exit status $rc)" "see ${log#"$TOP"/}"
 	fi
 	info "built in $((SECONDS - t0)) s"
 	build_times+=("$(basename "$out") $((SECONDS - t0)) s")
@@ -129,21 +194,30 @@ bench_args() {
 	echo "dma_bench.live_max=$1 dma_bench.rounds=$2 dma_bench.tput_ms=$3"
 }
 
-if [ $smoke = 1 ]; then
-	step "bench smoke: the benchmark on the K2 tree with the 'virt' KUnit configuration (lockdep: no figures)"
+if [ $mode = smoke ]; then
+	step "bench smoke: the benchmark on the K2 tree with the '$target' KUnit configuration (lockdep: no figures)"
 	wt="$BB/series/$LNX"
 	prepare_tree "$wt" "$(git -C "$TREE" rev-parse HEAD)" k2
-	# The same configuration as 'make kunit T=virt', so that ccache hits.
+	# The same configuration as 'make kunit T=$target' (scripts/kunit.sh: the target's .kunitconfig and
+	# those the series adds that match its series = patterns), so that ccache hits.
 	args=(--kunitconfig="$t_kunitconfig")
-	while read -r f; do args+=(--kunitconfig="$wt/$f"); done < <(git -C "$wt" diff --name-only \
-		--diff-filter=A base..HEAD -- '*.kunitconfig' '*/.kunitconfig')
-	out="$BB/series/kunit-virt"
+	read -ra pats <<<"$t_series"	# no pathname expansion here
+	while read -r f; do
+		for pat in "${pats[@]}"; do
+			# shellcheck disable=SC2053	# $pat is a pattern
+			if [[ $f == $pat ]]; then
+				args+=(--kunitconfig="$wt/$f")
+				break
+			fi
+		done
+	done < <(git -C "$wt" diff --name-only --diff-filter=A base..HEAD -- '*.kunitconfig' '*/.kunitconfig')
+	out="$BB/series/kunit-$target"
 	build_kernel "$wt" "$out" "$BB/smoke-build.log" "${args[@]}"
 	# shellcheck disable=SC2046
 	boot "$out" "$BB/smoke.log" smp 'dma-bench' $(bench_args 1000 2 100) dma_bench.ops=100 dma_bench.cow_pages=32
 	python3 "$TOP/scripts/bench_report.py" --smoke "K2=$BB/smoke.log" ||
-		die "the benchmark's output is incomplete" "see build/bench/smoke.log"
-	step "bench smoke passed in $((SECONDS - start)) s"
+		die "the benchmark's output is incomplete" "see $B/smoke.log"
+	step "bench smoke passed in $((SECONDS - start)) s (BASE=$BASE, target $target)"
 	exit 0
 fi
 
@@ -167,7 +241,7 @@ cp "$BB/series/k2/.config" "$BB/k2.config"
 # Options set in either (a "# ... is not set" line only says that the series adds a symbol).
 diff <(grep '^CONFIG_' "$BB/k1.config" | grep -v DMA_API_DEBUG) <(grep '^CONFIG_' "$BB/k2.config" |
 	grep -v DMA_API_DEBUG) >"$BB/k1-k2.config.diff" ||
-	warn "K1 and K2 configurations differ beyond DMA_API_DEBUG*: see build/bench/k1-k2.config.diff"
+	warn "K1 and K2 configurations differ beyond DMA_API_DEBUG*: see $B/k1-k2.config.diff"
 
 step "running: figures 1, 2, 4 under -icount shift=0 (1 ns = 1 instruction), -smp 1, $rounds rounds"
 # shellcheck disable=SC2046
@@ -182,8 +256,13 @@ boot "$BB/series/k2" "$BB/k2-tput.log" smp 'dma-bench.dma_bench_throughput' $(be
 
 step "results"
 elapsed=$((SECONDS - start))
-python3 "$TOP/scripts/bench_report.py" --md "$TOP/BENCHMARKS.md" --plot-dir "$TOP" --elapsed "$elapsed" --trees "$trees" \
-	--rounds "$rounds" --kernel "Linux $(kmake "$BB/series/k2" -s kernelversion) ($KERNEL_PKG $KERNEL_DEB_VERSION)" \
+# The report's arguments, kept for --report (one a line; none holds a newline).
+printf '%s\n' --md "$TOP/$md_name" --plot "$TOP/$png_name" --plot-data "$BB/plot.dat" --elapsed "$elapsed" \
+	--trees "$trees" --rounds "$rounds" --series "$SERIES_DIR" --tree "${TREE#"$TOP"/}" --bench-dir "$B" \
+	--target "$target" \
+	--kernel "Linux $(kmake "$BB/series/k2" -s kernelversion) (Debian $KERNEL_PKG $KERNEL_DEB_VERSION)" \
 	--date "$(date -u +%Y-%m-%d)" --load "$load1 $load5 $load15" --qemu "$QEMU_BIN" \
-	--builds "$(IFS=,; echo "${build_times[*]}")" "K0=$BB/k0.log" "K1=$BB/k1.log" "K2=$BB/k2.log" "K2tput=$BB/k2-tput.log"
-step "make bench took $((elapsed / 60)) min $((elapsed % 60)) s; wrote BENCHMARKS.md and BENCHMARKS.png"
+	--builds "$(IFS=,; echo "${build_times[*]}")" "K0=$BB/k0.log" "K1=$BB/k1.log" "K2=$BB/k2.log" \
+	"K2tput=$BB/k2-tput.log" >"$BB/report.args"
+report
+step "make bench took $((elapsed / 60)) min $((elapsed % 60)) s; wrote $md_name and $png_name (BASE=$BASE)"

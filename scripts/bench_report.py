@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the console logs of the dma-bench runs into the table, ratios, BENCHMARKS.md and a plot.
 
-    bench_report.py [--md FILE --plot-dir DIR --elapsed S --rounds N --trees TEXT --kernel TEXT
+    bench_report.py [--md FILE --plot PNG --plot-data FILE --elapsed S --rounds N --trees TEXT
+                     --kernel TEXT --series DIR --tree DIR --bench-dir DIR --target NAME
                      --date YYYY-MM-DD --load 'L1 L5 L15' --qemu BINARY --builds 'k0 N s,...']
                     K0=log K1=log K2=log K2tput=log
     bench_report.py --smoke K2=log      check that every figure is there (make check)
+
+scripts/bench.sh gives every option (and keeps them in build/bench/<base>/report.args for
+'bench.sh --report'); the defaults are BASE=6.12's names.
 """
 import argparse
 import os
@@ -86,7 +90,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--smoke', action='store_true')
     ap.add_argument('--md')
-    ap.add_argument('--plot-dir')
+    ap.add_argument('--plot', help='the PNG to write (gnuplot); the Markdown links it by its name')
+    ap.add_argument('--plot-data', help="gnuplot's data file (default: next to the PNG, .dat)")
     ap.add_argument('--elapsed', type=int, default=0)
     ap.add_argument('--rounds', type=int, default=0)
     ap.add_argument('--trees', default='')
@@ -96,6 +101,13 @@ def main():
     ap.add_argument('--load', default='', help='/proc/loadavg (1, 5, 15 min) when the run started')
     ap.add_argument('--qemu', default='', help='the QEMU binary the run booted')
     ap.add_argument('--builds', default='', help='each kernel build and its time, comma-separated')
+    # Where the run's pieces are, for the Method section.
+    ap.add_argument('--series', default='patches', help="the base's series directory")
+    ap.add_argument('--tree', default='build/linux-6.12', help="the base's work tree")
+    ap.add_argument('--bench-dir', default='build/bench/6.12', help="the run's worktrees, builds and logs")
+    ap.add_argument('--target', default='virt', help='the KUnit target whose machine the kernels use')
+    ap.add_argument('--defaults', default='7 100000', help="bench.sh's default rounds and live_max: "
+                    'a run with fewer says so')
     ap.add_argument('runs', nargs='+')
     a = ap.parse_args()
     runs = dict(r.split('=', 1) for r in a.runs)
@@ -234,15 +246,14 @@ def main():
     if not a.md:
         return 0
     png = None
-    if a.plot_dir:
-        png = plot(data, levels, a.plot_dir)
-    write_md(a, data, table, ratios, verdicts_s, mem_s, png)
+    if a.plot:
+        png = plot(data, levels, a.plot, a.plot_data or os.path.splitext(a.plot)[0] + '.dat', a.kernel)
+    write_md(a, data, levels, table, ratios, verdicts_s, mem_s, png)
     return 0
 
 
-def plot(data, levels, d):
-    dat = os.path.join(d, 'build', 'bench', 'plot.dat')
-    os.makedirs(os.path.dirname(dat), exist_ok=True)
+def plot(data, levels, png, dat, kernel=''):
+    os.makedirs(os.path.dirname(os.path.abspath(dat)), exist_ok=True)
     cols = [('K0', 'map_page'), ('K1', 'map_page'), ('K2', 'map_page'),
             ('K0', 'map_sg'), ('K1', 'map_sg'), ('K2', 'map_sg'),
             ('K0', 'cow_off'), ('K1', 'cow_off'), ('K2', 'cow_off'), ('K2', 'cow_on')]
@@ -253,11 +264,10 @@ def plot(data, levels, d):
                 v = data[k][0].get(fig, {}).get(n)
                 vals.append(f'{med(v):.0f}' if v else 'NaN')
             f.write(f'{i} "{fmt_live(n)}" ' + ' '.join(vals) + '\n')
-    png = os.path.join(d, 'BENCHMARKS.png')
     gp = f'''
 set terminal pngcairo size 1500,520 font ",10" noenhanced
 set output "{png}"
-set multiplot layout 1,3 title "dma-debug cost vs live DMA_FROM_DEVICE one-page mappings (QEMU virt, -icount shift=0: instructions)"
+set multiplot layout 1,3 title "dma-debug cost vs live DMA_FROM_DEVICE one-page mappings ({kernel + ", " if kernel else ""}QEMU virt, -icount shift=0: instructions)"
 set xlabel "live mappings"
 set ylabel "instructions"
 set key below
@@ -297,8 +307,40 @@ def machine(qemu_bin: str) -> str:
     return f'{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, {qemu}'
 
 
-def write_md(a, data, table, ratios, verdicts, mem, png):
-    starts = '\n'.join(f'- {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput') if k in data)
+def reduced_note(a, levels):
+    """A sentence when the run had fewer rounds or live mappings than bench.sh's defaults, else ''."""
+    d_rounds, d_live = (int(v) for v in a.defaults.split())
+    less = []
+    if a.rounds and a.rounds < d_rounds:
+        less.append(f'{a.rounds} rounds instead of {d_rounds} (`BENCH_ROUNDS={a.rounds}`)')
+    if levels and levels[-1] < d_live:
+        less.append(f'at most {fmt_live(levels[-1])} live mappings instead of {fmt_live(d_live)} '
+                    f'(`BENCH_LIVE_MAX={levels[-1]}`)')
+    if not less:
+        return ''
+    return ('\n**A reduced run**: ' + ' and '.join(less) + ', to fit the time there was; the figures at '
+            'the levels measured are comparable with a full run\'s (instruction counts do not depend on the '
+            'rounds), the top level is not.\n')
+
+
+def api_note(kernel):
+    """What the measured calls go through on this kernel's DMA API."""
+    m = re.match(r'Linux (\d+)\.', kernel or '')
+    if m and int(m.group(1)) >= 7:
+        return ('\n  On Linux 7, `dma_map_page()` is `dma_map_page_attrs()` on top of `dma_map_phys()`, and '
+                'dma-debug\n  records every single mapping as a `dma_debug_phy` entry (`debug_dma_map_phys()`).')
+    return ''
+
+
+def write_md(a, data, levels, table, ratios, verdicts, mem, png):
+    starts = '\n'.join(f'  - {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput') if k in data)
+    png_name = os.path.basename(png or a.plot or 'BENCHMARKS.png')
+    plot_line = (f'![cost vs live mappings]({png_name})' if png else
+                 '(no plot: gnuplot failed when this file was written)')
+    cow_k0 = data['K0'][0].get('cow_off', {}).get(levels[-1]) if levels else None
+    level_list = ', '.join(fmt_live(n) for n in levels[:-1]) + (' and ' if len(levels) > 1 else '') + \
+        (fmt_live(levels[-1]) if levels else '')
+    cow_cost = f'about {round(med(cow_k0), -2):,.0f} instructions' if cow_k0 else 'what figure 2 says'
     el = f'{a.elapsed // 60} min {a.elapsed % 60} s'
 
     def param(run, name, default):
@@ -310,15 +352,16 @@ def write_md(a, data, table, ratios, verdicts, mem, png):
     text = f'''# What the series costs: `make bench`
 
 Generated by `make bench` (scripts/bench.sh, scripts/bench_report.py); do not edit by hand.
-Three kernels from the same base ({a.kernel or 'see build/bench/'}) and the same configuration, differing only in:
+Three kernels from the same base, {a.kernel or 'see ' + a.bench_dir}, and the same configuration, differing
+only in:
 
 - **K0**: base, `CONFIG_DMA_API_DEBUG=n`;
 - **K1**: base, `CONFIG_DMA_API_DEBUG=y` (upstream dma-debug);
-- **K2**: the series (`patches/`), `CONFIG_DMA_API_DEBUG=y`.
+- **K2**: the series (`{a.series}/`), `CONFIG_DMA_API_DEBUG=y`.
 
-Trees measured: {a.trees or 'see build/bench/'}.
-
-Cells are medians of {a.rounds or 'the'} rounds with the min–max in brackets, at 0, 10^3, 10^4 and 10^5 live
+Trees measured: {a.trees or 'see ' + a.bench_dir}.
+{reduced_note(a, levels)}
+Cells are medians of {a.rounds or 'the'} rounds with the min–max in brackets, at {level_list} live
 `DMA_FROM_DEVICE` one-page mappings held by the benchmark. Figures 1 and 2 are **instructions** (QEMU
 `-icount shift=0`), figure 3 COW faults per second of wall-clock time, figure 4 bytes.
 
@@ -341,15 +384,15 @@ per tracked page, and not counted in the per-page figure):
 
 {mem}
 
-![cost vs live mappings](BENCHMARKS.png)
+{plot_line}
 
 ## Method
 
-- **Benchmark code**: `bench/dma_bench.c`, a KUnit suite `dma-bench` kept outside `patches/`; `make bench`
-  copies it into `kernel/dma/` of a git worktree of `build/linux` at `base` (K0, K1) and at `HEAD` (K2),
-  under `build/bench/`, and builds each with the kernel's `kunit.py` (ccache). It asserts nothing about speed.
-- **Configuration**: `bench/bench.kunitconfig` + the machine options of the `virt` KUnit target
-  (`kunit/targets/virt.target`, profile in `scripts/qemu.py`; QEMU `virt`,
+- **Benchmark code**: `bench/dma_bench.c`, a KUnit suite `dma-bench` kept outside `{a.series}/`; `make bench`
+  copies it into `kernel/dma/` of a git worktree of `{a.tree}` at `base` (K0, K1) and at `HEAD` (K2),
+  under `{a.bench_dir}/`, and builds each with the kernel's `kunit.py` (ccache). It asserts nothing about speed.
+- **Configuration**: `bench/bench.kunitconfig` + the machine options of the `{a.target}` KUnit target
+  (`kunit/targets/{a.target}.target`, profile in `scripts/qemu.py`; QEMU `virt`,
   Cortex-A15, SMP, HIGHMEM, SHMEM, DEBUG_FS; no lockdep, which alone costs more than the COW budget), with
   `bench/dma-debug-off.kunitconfig` (K0) or `bench/dma-debug-on.kunitconfig` (K1, K2).
   The K1 and K2 `.config`s are compared; a difference beyond `DMA_API_DEBUG*` is warned about.
@@ -357,7 +400,8 @@ per tracked page, and not counted in the per-page figure):
   per instruction, so `ktime_get_ns()` deltas count instructions; icount with `-smp 2` hangs at boot on
   this QEMU). The suite allocates the pages first, then grows the number of live one-page
   `DMA_FROM_DEVICE` mappings of a KUnit device (dma-direct, not coherent, 32-bit mask: as on real ARM,
-  every map and unmap does cache maintenance) to each level and measures there, after one warm-up round:
+  every map and unmap does cache maintenance) to each level and measures there, after one warm-up
+  round.{api_note(a.kernel)} The figures:
   - 1a: {ops} × (`dma_map_page()` + `dma_mapping_error()` + `dma_unmap_page()`) of one of 16 lowmem pages;
   - 1b: {max(ops // 8, 1)} × (`dma_map_sg()` + `dma_unmap_sg()`) of a 16-entry table of one-page entries;
   - 2: a private writable mapping (`vm_mmap()` in the KUnit thread's test mm) of a {cow}-page shmem file
@@ -368,8 +412,8 @@ per tracked page, and not counted in the per-page figure):
     inserted into the K2 tree by `make bench` (`bench/cow-hook-switch.c`, not in the series): "hook on" costs
     one static-branch no-op more than the series itself. The suite allocates all its live-mapping pages
     first (`GFP_HIGHUSER`, up to 10^5 pages), which with 10^5 takes all 256 MiB of HighMem, so the shmem
-    pages and their copies are lowmem at every level and the copy needs no kmap: a COW fault costs about
-    2,800 instructions here, about 3,900 when the pages are in HighMem (a run with 10^4 at most).
+    pages and their copies are lowmem at every level and the copy needs no kmap: a COW fault costs
+    {cow_cost} here (K0), more when the pages are in HighMem (a run with 10^4 at most).
   - 4: the tracker's own objects, counted in the kernel by a helper appended to `kernel/dma/debug.c`
     of each tree (`bench/tracker-k1.c`, `bench/tracker-k2.c`): K1's radix-tree nodes (walked), K2's
     `dma_debug_page` records (`kmem_cache_size()` each) and XArray nodes (walked), `sizeof(struct xa_node)`
@@ -381,7 +425,7 @@ per tracked page, and not counted in the per-page figure):
   The host's 2 cores were shared with other work: wall-clock figures are noisier than the icount ones.
 - Every run's parameters, as the guest printed them:
 {starts}
-- `make check` runs `scripts/bench.sh --smoke`: the same suite on the K2 tree with the `virt` KUnit
+- `make check` runs `scripts/bench.sh --smoke`: the same suite on the K2 tree with the `{a.target}` KUnit
   configuration (lockdep, so no figures), 10^3 live mappings, 2 rounds, and checks that every figure is there.
 
 ## Machine
