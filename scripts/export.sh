@@ -22,9 +22,10 @@ trap 'rm -rf "$out"' EXIT
 cover="$PATCHES/cover.txt"
 [ -f "$cover" ] || die "$S/cover.txt (the cover letter's subject line and body) is missing" \
 	"write it: the first line is the cover letter's subject, the rest its body"
-# The cover letter takes its date from the newest commit, so it too only changes with the series.
+# The cover letter takes its date from the newest author date of the series, so it too only changes
+# with the series (committer dates change with every rebase, and make tree sets them to the author's).
 export GIT_COMMITTER_DATE
-GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%cI HEAD)
+GIT_COMMITTER_DATE=$(git -C "$TREE" log --format=%aI base..HEAD | sort | tail -1)
 branch=$(git -C "$TREE" branch --show-current)
 [ -n "$branch" ] || die "$T is on a detached HEAD" "check out the series' branch (master) first"
 git -C "$TREE" -c "branch.$branch.description=$(cat "$cover")" \

@@ -130,14 +130,21 @@ lint_am() {
 		{ warn "the cover letter has no base-commit: line for tag base"; bad=1; }
 	grep -Eq "Linux ${KERNEL_DEB_VERSION%%-*}" "$cover" ||
 		{ warn "the cover letter does not name the base version (Linux ${KERNEL_DEB_VERSION%%-*})"; bad=1; }
-	# BENCHMARKS.md's "cover letter" block must be quoted in the cover letter, word for word.
-	if [ -f "$TOP/BENCHMARKS.md" ]; then
+	# The base's BENCHMARKS file (bench.sh --md-path): its "cover letter" block must be quoted in
+	# the cover letter, word for word.  No file or no block is a failure, not a pass.
+	local md figures
+	md=$(bash "$TOP/scripts/bench.sh" --md-path)
+	if [ ! -f "$md" ]; then
+		warn "${md#"$TOP"/} (make bench BASE=$BASE) is missing: the cover letter's figures cannot be checked"
+		bad=1
+	else
+		figures=$(sed -n '/<!-- cover-letter -->/,/<!-- \/cover-letter -->/p' "$md" | grep -v -e '<!--' -e '^```' || true)
+		[ -n "$figures" ] || { warn "${md#"$TOP"/} has no <!-- cover-letter --> block"; bad=1; }
 		local l
 		while IFS= read -r l; do
 			[ -n "$l" ] || continue
 			grep -qF -- "$l" "$cover" || { warn "cover letter lacks the figure line: $l"; bad=1; }
-		done < <(sed -n '/<!-- cover-letter -->/,/<!-- \/cover-letter -->/p' "$TOP/BENCHMARKS.md" |
-			grep -v -e '<!--' -e '^```')
+		done <<<"$figures"
 	fi
 	[ "$bad" = 0 ] && info "ok: the cover letter has a diffstat, the base and the figures"
 	return "$bad"
