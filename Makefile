@@ -13,7 +13,7 @@ ifdef ARCH
 export ARCH
 endif
 
-.PHONY: all run check lint test soak tree export deps checkpatch kunit bench clean help
+.PHONY: all run check lint test soak tree export deps checkpatch kunit bench range-diff clean help
 
 all: run
 
@@ -52,6 +52,12 @@ tree: deps
 ## make export        regenerate the base's series (patches/ for 6.12) from base..HEAD in build/linux-$(BASE)
 export:
 	@bash scripts/export.sh
+
+## make range-diff    the 6.12 backport against the 7.2 series: git range-diff of base..HEAD in
+##                    build/linux-6.12 and build/linux-7.2, one line per patch ('=' same, '!' differs,
+##                    '<' 6.12 only, '>' 7.2 only); the full output in build/range-diff.txt
+range-diff:
+	@bash scripts/range-diff.sh
 
 ## make deps          install the host packages (for ARCH) that the workshop needs
 deps:
