@@ -3,7 +3,7 @@
 # See README.md.  Every target installs what it needs (apt-get, as root or through sudo).
 #
 # Two parameters, for every target (make help lists them):
-#   BASE=6.12|7.2          the kernel base: config/bases/$(BASE).env (default 6.12)
+#   BASE=7.2|6.12          the kernel base: config/bases/$(BASE).env (default 7.2)
 #   ARCH=arm|arm64|x86_64  the architecture: config/arch/$(ARCH).env (default arm)
 # They reach the scripts through the environment (scripts/lib.sh reads them).
 ifdef BASE
@@ -49,7 +49,7 @@ soak: deps tree
 tree: deps
 	@bash scripts/tree.sh
 
-## make export        regenerate the base's series (patches/ for 6.12) from base..HEAD in build/linux-$(BASE)
+## make export        regenerate the base's series (patches/ for 7.2, patches-6.12/) from base..HEAD in build/linux-$(BASE)
 export:
 	@bash scripts/export.sh
 
@@ -86,7 +86,7 @@ clean:
 
 ## make help          this text
 ##
-## Parameters: BASE=6.12|7.2 (the kernel base, config/bases/*.env; default 6.12) and
-## ARCH=arm|arm64|x86_64 (config/arch/*.env; default arm), e.g. make tree BASE=7.2.
+## Parameters: BASE=7.2|6.12 (the kernel base, config/bases/*.env; default 7.2) and
+## ARCH=arm|arm64|x86_64 (config/arch/*.env; default arm), e.g. make tree BASE=6.12.
 help:
 	@grep -E '^##' Makefile | sed -e 's/^## \{0,1\}/  /'

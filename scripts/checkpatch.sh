@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make checkpatch [BASE=6.12|7.2]: the base's scripts/checkpatch.pl --strict over every patch of the
+# make checkpatch [BASE=7.2|6.12]: the base's scripts/checkpatch.pl --strict over every patch of the
 # base's series ($SERIES_DIR/series; config/bases/$BASE.env).
 # The ignored types and their reasons are in config/checkpatch-ignore.
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make export [BASE=6.12|7.2]: regenerate the base's series ($SERIES_DIR/*.patch, series and the cover
+# make export [BASE=7.2|6.12]: regenerate the base's series ($SERIES_DIR/*.patch, series and the cover
 # letter; config/bases/$BASE.env) from base..HEAD in build/linux-$BASE, deterministically (an unchanged
 # commit gives a byte-identical file).  A commit's git note (what was tested, how) goes below the
 # patch's '---', where git am leaves it out of the commit message; tree.sh puts it back as a note.

@@ -6,10 +6,10 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD="$TOP/build"
 
 # The two parameters of every piece: the kernel base and the architecture.
-#   BASE=6.12|7.2   config/bases/$BASE.env: which Debian linux-source package, its series directory
+#   BASE=7.2|6.12   config/bases/$BASE.env: which Debian linux-source package, its series directory
 #   ARCH=arm|arm64|x86_64   config/arch/$ARCH.env: cross compiler, QEMU binary, kernel image, console
 # (make BASE=7.2 ARCH=arm64 ...; a KUnit target's data file names its own base and arch.)
-BASE="${BASE:-6.12}"
+BASE="${BASE:-7.2}"
 ARCH="${ARCH:-arm}"
 # The names that config/$1/*.env gives (for error messages).
 known_names() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make lint [BASE=6.12|7.2]: the workshop's own gates, then upstream-readiness gates for the base's series
+# make lint [BASE=7.2|6.12]: the workshop's own gates, then upstream-readiness gates for the base's series
 # ($SERIES_DIR, config/bases/$BASE.env) in build/linux-$BASE.
 #
 #   'shellcheck'  shellcheck -x over scripts/*.sh and .ci/run

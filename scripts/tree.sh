@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make tree [BASE=6.12|7.2]: create or refresh build/linux-$BASE, a git repo whose first commit is the
+# make tree [BASE=7.2|6.12]: create or refresh build/linux-$BASE, a git repo whose first commit is the
 # pristine kernel of the base (tagged 'base', fixed author and date; the source fetched by
 # scripts/fetch-kernel.sh) with the base's series ($SERIES_DIR/series, config/bases/$BASE.env) applied
 # on top with git am.  A base whose series directory does not exist yet gets the base tree only.
