@@ -4,8 +4,9 @@
 #   scripts/initramfs.sh --out FILE --kernel-out DIR [--extra LISTFILE]...
 # /init is every userspace/*.c linked statically; /bin/mm-cow the kernel tree's
 # tools/testing/selftests/mm/cow.c (against DIR's installed UAPI headers); on 32-bit ARM also Debian's
-# v4l2-compliance and its libraries (scripts/armel.sh; the base's Debian release).  LISTFILE: more usr/gen_init_cpio lines
-# (e.g. 'file /dma_soak.ko ...').  Work files go next to FILE.
+# v4l2-compliance and its libraries (scripts/armel.sh: the base's Debian release) and the base's
+# known v4l2-compliance failures.  LISTFILE: more usr/gen_init_cpio lines (e.g. 'file /dma_soak.ko
+# ...').  Work files go next to FILE.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
