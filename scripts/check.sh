@@ -55,15 +55,23 @@ done
 # A seconds-long run of the benchmark (make bench), so that it cannot rot.
 gate bench-smoke bash "$TOP/scripts/bench.sh" --smoke
 
-# The false-positive gate: the run kernel of 'make' (config/run-virt.config) with the short workloads
-# (workloads=short: cow-storm, v4l2-dmabuf and true-positive with small counts).  Any unexpected
-# DMA-API report, a missing expected one, a WARN/oops/lockdep splat or a failed workload fails it.
+# The false-positive gate: the run kernel of 'make' (config/run-virt*.config) with the short workloads
+# (workloads=short: cow-storm, v4l2-dmabuf and true-positive with small counts), on every base of
+# RUN_GATE_BASES (default: this run's BASE; e.g. RUN_GATE_BASES="7.2 6.12"), one gate run-<base> each.
+# Any unexpected DMA-API report, a missing expected one, a WARN/oops/lockdep splat or a failed workload
+# fails it.  Each base's run has its own kernel, console log and summary (build/run-short-<base>.log).
 if [ "${CHECK_RUN:-1}" != 0 ]; then
-	step "false-positive gate: the run kernel with the short workloads (cow-storm, v4l2-dmabuf, true-positive)"
-	rstart=$SECONDS
-	gate run bash "$TOP/scripts/run.sh" --kernel-args workloads=short --log "$BUILD/run-short.log" \
-		--timeout "${RUN_TIMEOUT:-600}"
-	info "run gate: $((SECONDS - rstart)) s; build/run-short-summary.txt, console log build/run-short.log"
+	for b in ${RUN_GATE_BASES:-$BASE}; do
+		step "false-positive gate of BASE=$b: the run kernel with the short workloads (cow-storm, v4l2-dmabuf, true-positive)"
+		rstart=$SECONDS
+		# A base that no KUnit target uses has no tree yet.
+		if ! grep -qxF "$b" <<<"$bases"; then
+			BASE=$b bash "$TOP/scripts/tree.sh" || die "could not make the tree of BASE=$b" "see the error above"
+		fi
+		gate "run-$b" env BASE="$b" bash "$TOP/scripts/run.sh" --kernel-args workloads=short \
+			--log "$BUILD/run-short-$b.log" --timeout "${RUN_TIMEOUT:-600}"
+		info "run gate of BASE=$b: $((SECONDS - rstart)) s; build/run-short-$b-summary.txt, console log build/run-short-$b.log"
+	done
 else
 	info "run gate: skipped (CHECK_RUN=0)"
 fi
