@@ -57,11 +57,12 @@ gate bench-smoke bash "$TOP/scripts/bench.sh" --smoke
 
 # The false-positive gate: the run kernel of 'make' (config/run-virt*.config) with the short workloads
 # (workloads=short: cow-storm, v4l2-dmabuf and true-positive with small counts), on every base of
-# RUN_GATE_BASES (default: this run's BASE; e.g. RUN_GATE_BASES="7.2 6.12"), one gate run-<base> each.
+# RUN_GATE_BASES (default: every base the KUnit targets run on, here 7.2 and 6.12), one gate
+# run-<base> each.
 # Any unexpected DMA-API report, a missing expected one, a WARN/oops/lockdep splat or a failed workload
 # fails it.  Each base's run has its own kernel, console log and summary (build/run-short-<base>.log).
 if [ "${CHECK_RUN:-1}" != 0 ]; then
-	for b in ${RUN_GATE_BASES:-$BASE}; do
+	for b in ${RUN_GATE_BASES:-$bases}; do
 		step "false-positive gate of BASE=$b: the run kernel with the short workloads (cow-storm, v4l2-dmabuf, true-positive)"
 		rstart=$SECONDS
 		# A base that no KUnit target uses has no tree yet.

@@ -425,7 +425,7 @@ def summarise_run(log_path: str, qemu_rc: str) -> int:
         kv = top.data(name)
         if 'pass' in kv:
             print(f'{name}: ' + ', '.join(f'{k} {kv[k]}' for k in
-                                          ('streaming', 'streaming_fail', 'pass', 'skip', 'fail',
+                                          ('streaming', 'streaming_fail', 'pass', 'skip', 'fail', 'known_fail',
                                            'xfail', 'error', 'warnings') if k in kv))
     print('DMA maps: DMA-API map calls (page, sg list, resource, coherent allocation) while the '
           'workload ran, each checked by dma-debug')
