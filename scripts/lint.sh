@@ -151,9 +151,11 @@ lint_am() {
 }
 
 # kernel-doc warnings of one file, without line numbers (they move between base and HEAD).
+# Without line numbers (a patch moves the base's own warnings): 6.12's kernel-doc prints
+# "file:NNN: warning: ...", 7.2's "Warning: file:NNN ...", the latter twice.
 kdoc_warnings() {
 	(cd "$1" && perl scripts/kernel-doc -none -Wall "$2" 2>&1) |
-		sed -E 's/^([^:]+):[0-9]+:/\1:/' | sort
+		sed -E 's/([^ :]+\.[ch]):[0-9]+:?/\1:/' | sort -u
 }
 
 lint_kernel_doc() {
