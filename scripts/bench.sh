@@ -133,11 +133,17 @@ prepare_tree() {
 	k2) grep -q 'dma_debug_pages\[DMA_DEBUG_TRACKER_SHARDS\]' "$wt/kernel/dma/debug.c" ||
 		die "the series' kernel/dma/debug.c has no dma_debug_pages[] XArrays" \
 			"bench/tracker-k2.c counts the series' tracker objects: update it to the series"
-	    { grep -q '^#include <linux/dma-map-ops.h>$' "$wt/mm/memory.c" &&
-		grep -q 'debug_dma_assert_idle(' "$wt/mm/memory.c"; } ||
-		die "the series' mm/memory.c does not call debug_dma_assert_idle() after including dma-map-ops.h" \
+	    # The header that declares debug_dma_assert_idle(): <linux/dma-mapping.h> in the 7.2
+	    # series, <linux/dma-map-ops.h> in the 6.12 backport; the switch goes right after it.
+	    local hdr='' h
+	    for h in dma-mapping dma-map-ops; do
+		grep -q "^#include <linux/$h.h>\$" "$wt/mm/memory.c" && { hdr=$h; break; }
+	    done
+	    { [ -n "$hdr" ] && grep -q 'debug_dma_assert_idle(' "$wt/mm/memory.c"; } ||
+		die "the series' mm/memory.c does not call debug_dma_assert_idle() after including dma-mapping.h or dma-map-ops.h" \
 			"bench/cow-hook-switch.c (the benchmark's on/off switch of the hook) needs updating"
-	    sed -i '/^#include <linux\/dma-map-ops.h>$/r '"$TOP/bench/cow-hook-switch.c" "$wt/mm/memory.c" ;;
+	    sed -i "0,/^#include <linux\/$hdr.h>\$/{/^#include <linux\/$hdr.h>\$/r $TOP/bench/cow-hook-switch.c
+}" "$wt/mm/memory.c" ;;
 	esac
 	{ cat "$TOP/bench/tracker-common.h"; cat "$TOP/bench/tracker-$kind.c"; } >>"$wt/kernel/dma/debug.c"
 	echo "$stamp" >"$wt/.bench-stamp"
