@@ -17,6 +17,9 @@
  *             private mapping of a shmem file), with the series' COW hook
  *             switched off / on; kernels without the hook report cow_off only
  *   mem       the tracker's own objects (see dma_bench_tracker_mem())
+ *   prof_stack, prof_entry, prof_hash, prof_tracker
+ *             ns per piece of dma-debug's work on a page mapping, each timed
+ *             alone (see dma_bench_profile()); kernels with dma-debug only
  *   tput_off / tput_on  (case "throughput")
  *             COW faults per second of 2 kthreads on 2 CPUs sharing one mm
  *
@@ -63,6 +66,13 @@ DMA_TEST_PARAM(uint, unsigned int, tput_ms, 1000, "duration of one throughput tr
 void __weak dma_bench_tracker_mem(struct dma_bench_mem *m)
 {
 	memset(m, 0, sizeof(*m));
+}
+
+/* Kernels with dma-debug get it from scripts/bench.sh (tracker-common.h). */
+bool __weak dma_bench_profile(struct device *dev, struct page *page, unsigned int n,
+			      struct dma_bench_prof *p)
+{
+	return false;
 }
 
 /* The K2 tree's mm/memory.c overrides these (see scripts/bench.sh). */
@@ -291,11 +301,40 @@ static unsigned int dma_bench_next_level(unsigned int live)
 	return min(next, live_max);
 }
 
+/* Figure 5: where dma-debug's work on a page mapping goes, piece by piece */
+static void dma_bench_profile_figures(struct kunit *test, struct dma_bench *b,
+				      unsigned int live)
+{
+	static const char * const names[] = {
+		"prof_stack", "prof_entry", "prof_hash", "prof_tracker",
+	};
+	struct dma_bench_prof prof;
+	u64 *val[ARRAY_SIZE(names)];
+	unsigned int i, r;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		val[i] = kunit_kcalloc(test, rounds, sizeof(u64), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, val[i]);
+	}
+	for (r = 0; r < rounds; r++) {
+		KUNIT_ASSERT_TRUE(test, dma_bench_profile(b->dev, b->op[0], ops, &prof));
+		val[0][r] = prof.stack;
+		val[1][r] = prof.entry;
+		val[2][r] = prof.hash;
+		val[3][r] = prof.tracker;
+	}
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		dma_bench_print(names[i], live, val[i], rounds);
+		kunit_kfree(test, val[i]);
+	}
+}
+
 /* Figures 1, 2 and 4, at every level of live mappings (run under -icount) */
 static void dma_bench_icount(struct kunit *test)
 {
 	struct dma_bench *b = test->priv;
 	bool hook = dma_bench_cow_hook_present();
+	struct dma_bench_prof prof;
 	unsigned int live, r;
 
 	dma_bench_cow_setup(test, b, cow_pages);
@@ -315,6 +354,9 @@ static void dma_bench_icount(struct kunit *test)
 		for (r = 0; r < rounds; r++)
 			b->val[r] = dma_bench_map_sg_round(test, b);
 		dma_bench_print("map_sg", live, b->val, rounds);
+
+		if (dma_bench_profile(b->dev, b->op[0], ops, &prof))
+			dma_bench_profile_figures(test, b, live);
 
 		/* COW hook off and on alternately, when the kernel has it */
 		dma_bench_cow_hook_set(false);

@@ -27,6 +27,23 @@ struct dma_bench_mem {
 };
 
 void dma_bench_tracker_mem(struct dma_bench_mem *m);
+
+/**
+ * struct dma_bench_prof - where dma-debug's work on a page mapping goes
+ * @stack: ns of stack_trace_save() of the map-site stack
+ * @entry: ns of dma_entry_alloc() + dma_entry_free() (the stack included)
+ * @hash: ns of adding an entry to its hash bucket, finding it and removing it
+ * @tracker: ns of tracking and untracking a one-page DMA_FROM_DEVICE mapping
+ *	(upstream: its first cacheline in the radix tree)
+ */
+struct dma_bench_prof {
+	u64 stack, entry, hash, tracker;
+};
+
+struct device;
+struct page;
+bool dma_bench_profile(struct device *dev, struct page *page, unsigned int n,
+		       struct dma_bench_prof *p);
 bool dma_bench_cow_hook_present(void);
 void dma_bench_cow_hook_set(bool on);
 

@@ -8,3 +8,24 @@ void dma_bench_tracker_mem(struct dma_bench_mem *m)
 	m->nodes = dma_bench_count_nodes(rcu_dereference_raw(dma_active_cacheline.xa_head));
 	spin_unlock_irqrestore(&radix_lock, flags);
 }
+
+/* An entry as dma_map_page() of @page makes it, for the profile */
+static void dma_bench_entry_fill(struct dma_debug_entry *e, struct device *dev,
+				 struct page *page)
+{
+	e->type = dma_debug_phy;
+	e->dev = dev;
+	e->paddr = page_to_phys(page);
+	e->dev_addr = e->paddr;
+	e->size = PAGE_SIZE;
+	e->direction = DMA_FROM_DEVICE;
+}
+
+/* Track and untrack @e: its first cacheline in the radix tree */
+static void dma_bench_tracker_cycle(struct dma_debug_entry *e)
+{
+	bool clean;
+
+	if (!active_cacheline_insert(e, &clean))
+		active_cacheline_remove(e);
+}

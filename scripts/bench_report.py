@@ -64,7 +64,8 @@ def tracker_bytes(m):
 
 def smoke(runs):
     figs, mem, _ = parse(runs['K2'])
-    want = ['map_page', 'map_sg', 'cow_off', 'cow_on', 'tput_on', 'tput_off']
+    want = ['map_page', 'map_sg', 'cow_off', 'cow_on', 'tput_on', 'tput_off',
+            'prof_stack', 'prof_entry', 'prof_hash', 'prof_tracker']
     ok = True
     for fig in want:
         for live in (0, 1000):
@@ -235,6 +236,44 @@ def main():
                       f'{m["record_size"]} B | {m["nodes"]:,} × {m["node_size"]} B | {m["fixed"]:,} B |')
     mem_s = '\n'.join(md)
 
+    # Profile (figure 5): each piece of dma-debug's work on a page mapping, timed alone
+    pr = ['| kernel | piece | ' + ' | '.join(f'{fmt_live(n)} live' for n in levels) + ' |',
+          '| --- | --- |' + ' ---: |' * len(levels)]
+    for k in ('K1', 'K2'):
+        f = data[k][0]
+        if 'prof_stack' not in f:
+            continue
+
+        def mv(fig, n, f=f):
+            v = f.get(fig, {}).get(n)
+            return med(v) if v else None
+
+        rows = []
+        for n in levels:
+            tot, base = mv('map_page', n), data['K0'][0].get('map_page', {}).get(n)
+            st, en, ha, tr = (mv(x, n) for x in ('prof_stack', 'prof_entry', 'prof_hash', 'prof_tracker'))
+            if None in (tot, st, en, ha, tr) or not base:
+                rows.append(None)
+                continue
+            rest = tot - med(base) - en - ha - tr
+            rows.append({'stack': st, 'list': en - st, 'hash': ha, 'tracker': tr, 'rest': rest,
+                         'debug': tot - med(base), 'total': tot})
+        for key, label in (('stack', '`stack_trace_save()` of the map site'),
+                           ('list', 'entry allocation and free (free list, lock)'),
+                           ('hash', 'hash bucket: add, find, remove'),
+                           ('tracker', 'tracker: track + untrack'),
+                           ('rest', 'the rest: checks, per-device accounting, calls'),
+                           ('debug', '**dma-debug in all** (map_page − K0)'),
+                           ('total', 'map+unmap page (figure 1a)')):
+            pr.append(f'| {k} | {label} | ' + ' | '.join(
+                (f'{r[key]:,.0f} ({r[key] / r["debug"] * 100:.0f}%)' if key not in ('debug', 'total')
+                 else f'{r[key]:,.0f}') if r else 'n/a' for r in rows) + ' |')
+    prof_s = '\n'.join(pr) if len(pr) > 2 else '(no profile figures in these logs)'
+    mem_s += '\n\nProfile of a page map+unmap (figure 5; instructions, medians; each piece timed alone, ' \
+        'in a loop of the same number of operations, by `bench/tracker-common.h` appended to ' \
+        '`kernel/dma/debug.c`; "the rest" is what figure 1a leaves after K0 and the pieces; percentages ' \
+        'of dma-debug in all):\n\n' + prof_s
+
     print(table)
     print()
     print(ratios)
@@ -395,7 +434,8 @@ per tracked page, and not counted in the per-page figure):
   (`kunit/targets/{a.target}.target`, profile in `scripts/qemu.py`; QEMU `virt`,
   Cortex-A15, SMP, HIGHMEM, SHMEM, DEBUG_FS; no lockdep, which alone costs more than the COW budget), with
   `bench/dma-debug-off.kunitconfig` (K0) or `bench/dma-debug-on.kunitconfig` (K1, K2).
-  The K1 and K2 `.config`s are compared; a difference beyond `DMA_API_DEBUG*` is warned about.
+  The K1 and K2 `.config`s are compared; a difference beyond `DMA_API_DEBUG*` and `XARRAY_MULTI` (which
+  the series' `DMA_API_DEBUG` selects, for the tracker's spans) is warned about.
 - **Figures 1, 2, 4**: one boot per kernel with `-smp 1 -icount shift=0 -m 1024` (QEMU's clock advances 1 ns
   per instruction, so `ktime_get_ns()` deltas count instructions; icount with `-smp 2` hangs at boot on
   this QEMU). The suite allocates the pages first, then grows the number of live one-page
@@ -416,8 +456,16 @@ per tracked page, and not counted in the per-page figure):
     {cow_cost} here (K0), more when the pages are in HighMem (a run with 10^4 at most).
   - 4: the tracker's own objects, counted in the kernel by a helper appended to `kernel/dma/debug.c`
     of each tree (`bench/tracker-k1.c`, `bench/tracker-k2.c`): K1's radix-tree nodes (walked), K2's
-    `dma_debug_page` records (`kmem_cache_size()` each) and XArray nodes (walked), `sizeof(struct xa_node)`
-    per node. Bytes per tracked page = (records + nodes) / live mappings (each mapping is one page).
+    `dma_debug_page` records (`kmem_cache_size()` each) and XArray nodes (walked: the 64 shards and the
+    spans' XArray), `sizeof(struct xa_node)` per node. Bytes per tracked page = (records + nodes) / live
+    mappings (each mapping is one page).
+  - 5: in K1 and K2, the pieces of dma-debug's work on a page mapping, each timed alone, {ops} times, by
+    `dma_bench_profile()` (`bench/tracker-common.h`, appended to `kernel/dma/debug.c`, so it calls
+    dma-debug's static functions): `stack_trace_save()` of 5 entries (the map-site stack),
+    `dma_entry_alloc()` + `dma_entry_free()` (the stack included), adding, finding and removing an entry
+    in its hash bucket, and tracking + untracking the entry of a one-page `DMA_FROM_DEVICE` mapping
+    (K1: its first cacheline in the radix tree; K2: its page's record); "the rest" of figure 1a after K0
+    and these is dma-debug's checks, per-device accounting (K2) and calls.
 - **Figure 3**: one boot of K2 with `-smp 2 -accel tcg,thread=multi` (real parallel vCPUs, no icount). Two
   kthreads bound to CPUs 0 and 1 share the test mm and each runs the figure-2 loop on its own {cow} pages
   for {tput_ms} ms (`BENCH_TPUT_MS`); faults per second of wall-clock time (the guest clock follows the host's).

@@ -45,6 +45,10 @@ def guest_log(kernel: str, tput: bool = False, levels=LEVELS, rounds: int = 3, s
         fig('cow_off', live, base[2])
         if hook:
             fig('cow_on', live, base[2] + 28)
+        if kernel != 'K0' and 'prof' not in skip:
+            prof = {'K1': (3000, 3400, 300, 500), 'K2': (3000, 3400, 300, 1200)}[kernel]
+            for name, value in zip(('prof_stack', 'prof_entry', 'prof_hash', 'prof_tracker'), prof):
+                fig(name, live, value)
         if 'mem' not in skip:
             records, size = (live, 280) if kernel == 'K2' else (0, 0)
             nodes = live // 10 if kernel == 'K2' else live
@@ -126,6 +130,25 @@ class BenchReport(unittest.TestCase):
             '  map+unmap, 16-entry sg, 10^3 live: K0 14,001, K1 99,001, series 140,001 instructions (1.41x K1)',
             '  tracker memory per tracked page, 10^3 live: K1 300 bytes, series 310 bytes',
         ])
+
+    def test_report_profile_adds_up(self):
+        # K2 at 10^3: map_page 8,901 - K0 901 = 8,000 of dma-debug; stack 3,001, entry 3,401 (400 beyond the
+        # stack), hash 301, tracker 1,201: the rest is 8,000 - 3,401 - 301 - 1,201 = 3,097.
+        _, md = self.full_run('BENCHMARKS.md')
+        self.assertIn('Profile of a page map+unmap', md)
+        self.assertIn('| K2 | `stack_trace_save()` of the map site | 3,001 (38%) | 3,001 (38%) |', md)
+        self.assertIn('| K2 | entry allocation and free (free list, lock) | 400 (5%) |', md)
+        self.assertIn('| K2 | tracker: track + untrack | 1,201 (15%) |', md)
+        self.assertIn('| K2 | the rest: checks, per-device accounting, calls | 3,097 (39%) |', md)
+        self.assertIn('| K1 | **dma-debug in all** (map_page − K0) | 5,500 | 5,500 |', md)
+
+    def test_report_without_profile_figures_says_so(self):
+        logs = [f'{k}=' + self.write(f'{k}.log', guest_log(k, skip=('prof',))) for k in ('K0', 'K1', 'K2')]
+        md = os.path.join(self.tmp.name, 'B.md')
+        rc, out = self.run_main(['--md', md, '--rounds', '3'] + logs)
+        self.assertEqual(rc, 0, out)
+        with open(md) as f:
+            self.assertIn('(no profile figures in these logs)', f.read())
 
     def test_report_names_the_base_series_tree_and_target(self):
         _, md = self.full_run('BENCHMARKS.md')
