@@ -85,8 +85,12 @@ bool dma_bench_profile(struct device *dev, struct page *page, unsigned int n,
 		if (found)
 			hash_bucket_del(found);
 		put_hash_bucket(bucket, flags);
-		if (!found)
-			break;
+		if (!found) {
+			/* The entry is not in the hash: it was never added */
+			e->direction = DMA_TO_DEVICE;
+			dma_entry_free(e);
+			return false;
+		}
 	}
 	p->hash = div_u64(ktime_get_ns() - t0, n);
 
@@ -97,5 +101,5 @@ bool dma_bench_profile(struct device *dev, struct page *page, unsigned int n,
 
 	e->direction = DMA_TO_DEVICE;
 	dma_entry_free(e);
-	return i == n;
+	return true;
 }

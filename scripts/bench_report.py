@@ -116,6 +116,13 @@ def main():
         return smoke(runs)
 
     data = {k: parse(v) for k, v in runs.items()}
+    # A kernel with dma-debug that printed no profile ran a benchmark without dma_bench_profile():
+    # figure 5 would be silently empty.
+    missing = [k for k in ('K1', 'K2') if k in data and 'prof_stack' not in data[k][0]]
+    if missing:
+        print(f'bench_report: no profile figures (prof_*) in the log of {", ".join(missing)}: '
+              'the benchmark did not run dma_bench_profile() (see bench/tracker-common.h)')
+        return 1
     levels = sorted(data['K2'][0]['map_page'])
     out = []
     p = out.append
@@ -268,7 +275,7 @@ def main():
             pr.append(f'| {k} | {label} | ' + ' | '.join(
                 (f'{r[key]:,.0f} ({r[key] / r["debug"] * 100:.0f}%)' if key not in ('debug', 'total')
                  else f'{r[key]:,.0f}') if r else 'n/a' for r in rows) + ' |')
-    prof_s = '\n'.join(pr) if len(pr) > 2 else '(no profile figures in these logs)'
+    prof_s = '\n'.join(pr)
     mem_s += '\n\nProfile of a page map+unmap (figure 5; instructions, medians; each piece timed alone, ' \
         'in a loop of the same number of operations, by `bench/tracker-common.h` appended to ' \
         '`kernel/dma/debug.c`; "the rest" is what figure 1a leaves after K0 and the pieces; percentages ' \
