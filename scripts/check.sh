@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make check: install what is needed, make the kernel tree hold the series, checkpatch every patch,
-# build and run the series' KUnit suites on QEMU for every target (kunit/targets/*.target;
-# KUNIT_TARGETS="virt vivt" selects), a seconds-long benchmark run, boot the run kernel with the short
-# workloads (the false-positive gate; CHECK_RUN=0 skips it), and sum up (scripts/summary.py kunit).
+# build and run the series' KUnit suites on QEMU for every target of a tier (kunit/targets/*.target;
+# CHECK_TIER=check, the default, or arches for make check-arches; KUNIT_TARGETS="virt vivt" selects), a
+# seconds-long benchmark run (CHECK_BENCH=0 skips it), boot the run kernel with the short workloads (the
+# false-positive gate; CHECK_RUN=0 skips it), and sum up (scripts/summary.py kunit).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 start=$SECONDS
@@ -12,7 +13,7 @@ bash "$TOP/scripts/deps.sh" || exit 1
 
 # KUnit targets: each writes the json its target file names; the expected suites come from the
 # target file too (target.py setup writes them into the build dir).
-targets=${KUNIT_TARGETS:-$(python3 "$TOP/scripts/target.py" list --check)}
+targets=${KUNIT_TARGETS:-$(python3 "$TOP/scripts/target.py" list --tier "${CHECK_TIER:-check}")}
 [ -n "$targets" ] || die "no KUnit target to run" "kunit/targets/*.target (or KUNIT_TARGETS) names none"
 # The bases the targets run on, and this run's own BASE (the bench smoke and the run gate): each gets
 # its tree (fetched, unpacked, its series applied) and its checkpatch gate.
@@ -52,8 +53,12 @@ for t in $targets; do
 	fi
 done
 
-# A seconds-long run of the benchmark (make bench), so that it cannot rot.
-gate bench-smoke bash "$TOP/scripts/bench.sh" --smoke
+# A seconds-long run of the benchmark (make bench), so that it cannot rot (CHECK_BENCH=0 skips it).
+if [ "${CHECK_BENCH:-1}" != 0 ]; then
+	gate bench-smoke bash "$TOP/scripts/bench.sh" --smoke
+else
+	info "bench smoke: skipped (CHECK_BENCH=0)"
+fi
 
 # The false-positive gate: the run kernel of 'make' (config/run-virt*.config) with the short workloads
 # (workloads=short: cow-storm, v4l2-dmabuf and true-positive with small counts), on every base of

@@ -61,13 +61,20 @@ PROFILES: dict[str, Profile] = {
         kconfig=('CONFIG_ARCH_MULTI_V7=n', 'CONFIG_ARCH_MULTI_V5=y', 'CONFIG_ARCH_VERSATILE=y',
                  'CONFIG_SERIAL_AMBA_PL011=y', 'CONFIG_SERIAL_AMBA_PL011_CONSOLE=y'),
         description='QEMU versatilepb, ARM926EJ-S (ARMv5, VIVT data cache), 1 CPU, at most 256 MiB'),
-    # Not booted yet (issues #11, #14): data for the arm64 and x86_64 ports.
+    # Booted by the KUnit targets x86_64 and arm64 (make check-arches).
+    # The SMMUv3 of QEMU virt translates for its PCIe host bridge only: the disks are PCI and so is a
+    # virtio-rng, there for the KUnit tests that need a device that iommu-dma maps for (non-transitional:
+    # a legacy virtio device cannot offer iommu_platform).
     'arm64-virt-smmuv3': Profile(
         arch='arm64', machine='virt,iommu=smmuv3', cpu='cortex-a57', smp=2, memory=1024,
-        kconfig=('CONFIG_ARCH_VIRT=y', 'CONFIG_SERIAL_AMBA_PL011=y',
-                 'CONFIG_SERIAL_AMBA_PL011_CONSOLE=y', 'CONFIG_ARM_SMMU_V3=y'),
+        kconfig=('CONFIG_SERIAL_AMBA_PL011=y', 'CONFIG_SERIAL_AMBA_PL011_CONSOLE=y',
+                 'CONFIG_PCI=y', 'CONFIG_PCI_HOST_GENERIC=y', 'CONFIG_IOMMU_SUPPORT=y',
+                 'CONFIG_ARM_SMMU_V3=y', 'CONFIG_VIRTIO_MENU=y', 'CONFIG_VIRTIO_PCI=y'),
+        disk_device='virtio-blk-pci-non-transitional',
         globals=('virtio-mmio.force-legacy=false',),
-        description='QEMU virt with an SMMUv3, Cortex-A57, 2 CPUs'),
+        extra=('-device', 'virtio-rng-pci-non-transitional,iommu_platform=on'),
+        description='QEMU virt with an SMMUv3 in front of PCIe (a virtio-rng behind it), Cortex-A57, '
+                    '2 CPUs'),
     'x86_64-q35': Profile(
         arch='x86_64', machine='q35', smp=2, memory=1024,
         kconfig=('CONFIG_SERIAL_8250=y', 'CONFIG_SERIAL_8250_CONSOLE=y'),

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """KUnit targets: one data file each, kunit/targets/<name>.target.
 
-    target.py list [--check]
-        the targets' names, one a line (--check: only those that make check runs)
+    target.py list [--tier TIER]
+        the targets' names, one a line (--tier: only those of that tier: check, arches or manual)
     target.py setup NAME [--build-dir DIR]
         (DIR: default build/kunit-NAME) writes DIR/qemu_config.py (kunit.py --qemu_config, absolute paths baked in) and
         DIR/expected-suites (one suite a line), and prints the target as shell assignments
@@ -23,7 +23,9 @@ before; '#' starts a comment line.  Keys (paths relative to the project's top di
     dtb               a device tree the kernel build makes, a path in the build directory
     highmem           yes: the boot log must show a HighMem zone (default no)
     json              where kunit.py writes its results (default build/kunit-<name>.json)
-    check             no: make check leaves the target out (make kunit T=<name> runs it; default yes)
+    tier              who runs the target: check (make check, the default), arches (make check-arches:
+                      the other architectures, kept out of CI for its budget) or manual (make kunit
+                      T=<name> only)
     suites            the suites that must run                                             required
 """
 import argparse
@@ -37,7 +39,8 @@ import qemu  # noqa: E402  (scripts/qemu.py)
 TOP = qemu.TOP
 TARGETS = os.path.join(TOP, 'kunit', 'targets')
 KEYS = {'base', 'arch', 'kunitconfig', 'kconfig', 'series', 'profile', 'smp', 'memory', 'cmdline',
-        'dtb_fragment', 'dtb', 'highmem', 'json', 'suites', 'check'}
+        'dtb_fragment', 'dtb', 'highmem', 'json', 'suites', 'tier'}
+TIERS = ('check', 'arches', 'manual')
 REQUIRED = ('base', 'arch', 'kunitconfig', 'profile', 'suites')
 
 
@@ -78,9 +81,10 @@ def parse(text: str, where: str) -> dict[str, str]:
     if t['profile'] not in qemu.PROFILES:
         raise TargetError(f'{where}: unknown profile {t["profile"]} '
                           f'(known: {" ".join(sorted(qemu.PROFILES))})')
-    for key in ('highmem', 'check'):
-        if t.get(key, 'no') not in ('yes', 'no'):
-            raise TargetError(f'{where}: {key} must be yes or no, not {t[key]}')
+    if t.get('highmem', 'no') not in ('yes', 'no'):
+        raise TargetError(f'{where}: highmem must be yes or no, not {t["highmem"]}')
+    if t.setdefault('tier', 'check') not in TIERS:
+        raise TargetError(f'{where}: tier must be one of {" ".join(TIERS)}, not {t["tier"]}')
     if 'dtb' in t and 'dtb_fragment' in t:
         raise TargetError(f'{where}: give dtb or dtb_fragment, not both')
     for key in ('smp', 'memory'):
@@ -142,14 +146,14 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog='target.py', description=__doc__.split('\n')[0])
     sub = ap.add_subparsers(dest='cmd', required=True)
     ls = sub.add_parser('list')
-    ls.add_argument('--check', action='store_true', help='only the targets make check runs')
+    ls.add_argument('--tier', choices=TIERS, help='only the targets of this tier')
     s = sub.add_parser('setup')
     s.add_argument('name')
     s.add_argument('--build-dir', default='')
     args = ap.parse_args(argv)
     try:
         if args.cmd == 'list':
-            print('\n'.join(n for n in names() if not args.check or load(n).get('check', 'yes') == 'yes'))
+            print('\n'.join(n for n in names() if not args.tier or load(n)['tier'] == args.tier))
         else:
             sys.stdout.write(setup(args.name, args.build_dir))
     except (TargetError, OSError) as e:

@@ -104,7 +104,7 @@ class Targets(unittest.TestCase):
         good = 'base = 6.12\narch = arm\nkunitconfig = k\nprofile = arm-virt\nsuites = a\n'
         target.parse(good, 'good')
         for bad in (good.replace('suites = a\n', ''), good + 'colour = red\n',
-                    good + 'highmem = maybe\n', good + 'check = later\n',
+                    good + 'highmem = maybe\n', good + 'tier = later\n', good + 'check = no\n',
                     good.replace('arm-virt', 'arm-nosuch'),
                     good + 'smp = two\n', '  continued\n' + good, good + 'suites = b\n',
                     good + 'dtb = x\ndtb_fragment = y\n'):
@@ -113,7 +113,7 @@ class Targets(unittest.TestCase):
 
     def test_make_check_runs_each_base(self) -> None:
         # make check runs a target of each base: the product (7.2) and the backport (6.12).
-        checked = [n for n in target.names() if target.load(n).get('check', 'yes') == 'yes']
+        checked = [n for n in target.names() if target.load(n)['tier'] == 'check']
         self.assertEqual({target.load(n)['base'] for n in checked}, {'7.2', '6.12'})
         self.assertIn('virt-6.12', checked)
 
