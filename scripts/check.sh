@@ -60,23 +60,28 @@ else
 	info "bench smoke: skipped (CHECK_BENCH=0)"
 fi
 
-# The false-positive gate: the run kernel of 'make' (config/run-virt*.config) with the short workloads
+# The false-positive gate: the run kernel of 'make' (config/run-*.config) with the short workloads
 # (workloads=short: cow-storm, v4l2-dmabuf and true-positive with small counts), on every base of
 # RUN_GATE_BASES (default: every base the KUnit targets run on, here 7.2 and 6.12), one gate
-# run-<base> each.
+# run-<base> each.  make check-arches: RUN_GATE_ARCH=arm64 (gate run-arm64-<base>) and
+# RUN_GATE_WORKLOADS, the list it runs there.
 # Any unexpected DMA-API report, a missing expected one, a WARN/oops/lockdep splat or a failed workload
-# fails it.  Each base's run has its own kernel, console log and summary (build/run-short-<base>.log).
+# fails it.  Each base's run has its own kernel, console log and summary (build/run-short-<base>.log,
+# build/run-short-arm64-<base>.log).
 if [ "${CHECK_RUN:-1}" != 0 ]; then
+	rarch=${RUN_GATE_ARCH:-$ARCH} rwl=${RUN_GATE_WORKLOADS:-short}
+	rname() { if [ "$rarch" = arm ]; then echo "$1"; else echo "$rarch-$1"; fi; }
 	for b in ${RUN_GATE_BASES:-$bases}; do
-		step "false-positive gate of BASE=$b: the run kernel with the short workloads (cow-storm, v4l2-dmabuf, true-positive)"
+		step "false-positive gate of BASE=$b ARCH=$rarch: the run kernel with the workloads $rwl"
 		rstart=$SECONDS
 		# A base that no KUnit target uses has no tree yet.
 		if ! grep -qxF "$b" <<<"$bases"; then
 			BASE=$b bash "$TOP/scripts/tree.sh" || die "could not make the tree of BASE=$b" "see the error above"
 		fi
-		gate "run-$b" env BASE="$b" bash "$TOP/scripts/run.sh" --kernel-args workloads=short \
-			--log "$BUILD/run-short-$b.log" --timeout "${RUN_TIMEOUT:-600}"
-		info "run gate of BASE=$b: $((SECONDS - rstart)) s; build/run-short-$b-summary.txt, console log build/run-short-$b.log"
+		n=$(rname "$b")
+		gate "run-$n" env BASE="$b" ARCH="$rarch" bash "$TOP/scripts/run.sh" --kernel-args "workloads=$rwl" \
+			--log "$BUILD/run-short-$n.log" --timeout "${RUN_TIMEOUT:-600}"
+		info "run gate of BASE=$b ARCH=$rarch: $((SECONDS - rstart)) s; build/run-short-$n-summary.txt, console log build/run-short-$n.log"
 	done
 else
 	info "run gate: skipped (CHECK_RUN=0)"

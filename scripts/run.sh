@@ -6,8 +6,8 @@
 #   scripts/run.sh [--kernel-args ARGS] [--log FILE] [--timeout S] [--base-kernel]
 # --kernel-args (default: $RUN_KERNEL_ARGS, e.g. workloads=short) goes to the kernel command line;
 # --log (default build/run-$BASE.log; the summary goes to build/run-$BASE-summary.txt); --timeout
-# (1500 s).  Every output is the base's own (build/run-virt-$BASE, build/run/$BASE): two bases do not
-# overwrite each other.
+# (1500 s).  Every output is the base's own (build/run-virt-$BASE, build/run/$BASE; ARCH=arm64:
+# build/run-virt-arm64-$BASE, ...): two bases or architectures do not overwrite each other.
 # --base-kernel: the same run on the base kernel without the series (the tree's tag 'base', checked
 # out as a git worktree build/linux-$BASE-base; kernel in build/run-virt-$BASE-base, log
 # build/run-$BASE-base.log), to tell a failure of the series from one of the base; the series'
@@ -28,13 +28,23 @@ while [ $# -gt 0 ]; do
 	*) die "run.sh: unknown argument '$1'" "$usage" ;;
 	esac
 done
+# ARCH=arm keeps the names it always had; another architecture's outputs carry its name.
+[ "$ARCH" = arm ] || name=$ARCH-$name
 log=${log:-$BUILD/run-$name.log}
 RUN="$BUILD/run/$name" KOUT="$BUILD/run-virt-$name"
+# The workloads: the architecture's own list when it has one (config/arch/$ARCH.env RUN_WORKLOADS:
+# what runs there) and the arguments name none.
+if [ -n "${RUN_WORKLOADS:-}" ] && [[ " $kargs " != *" workloads="* ]]; then
+	kargs="$kargs workloads=$RUN_WORKLOADS"
+fi
 
-frags=(--config "$TOP/config/run-virt.config")
+[ -f "$TOP/config/run-$ARCH.config" ] ||
+	die "no run kernel configuration for ARCH=$ARCH (config/run-$ARCH.config)" \
+		"write it: the machine's options (console, virtio transport) on top of config/run-virt.config"
+frags=(--config "$TOP/config/run-virt.config" --config "$TOP/config/run-$ARCH.config")
 # The series' own options (the true-positive test module), then what this base needs on top.
 [ "$series" = 0 ] || frags+=(--config "$TOP/config/run-virt-series.config")
-[ ! -f "$TOP/config/run-virt-$BASE.config" ] || frags+=(--config "$TOP/config/run-virt-$BASE.config")
+[ ! -f "$TOP/config/run-$ARCH-$BASE.config" ] || frags+=(--config "$TOP/config/run-$ARCH-$BASE.config")
 if [ "$series" = 0 ]; then
 	# The base kernel: a git worktree of the base's tree at its tag 'base' (never the tree itself,
 	# which holds the developer's commits).
