@@ -15,9 +15,13 @@
 # booted with scripts/boot.sh.  Everything goes to build/bench/$BASE/, so that the benches of two bases
 # do not overwrite each other.  See BENCHMARKS.md and docs/bench.md.
 # The base whose series is the product (BENCH_MAIN_BASE, 7.2) writes BENCHMARKS.md and BENCHMARKS.png;
-# any other base BENCHMARKS-$BASE.md and BENCHMARKS-$BASE.png.
+# any other base BENCHMARKS-$BASE.md and BENCHMARKS-$BASE.png.  ARCH other than arm (the default) adds
+# -$ARCH to the names (BENCHMARKS-arm64.md) and to the output directory (build/bench/7.2-arm64), and
+# uses the KUnit target named after the architecture (kunit/targets/arm64.target).  On a machine whose
+# profile has a device behind an IOMMU (scripts/qemu.py: iommu=True, the arm64 SMMUv3), K0, K1 and K2
+# are also booted with dma_bench.iommu=1: the map figures through iommu-dma (K0i, K1i, K2i).
 # Overrides: BENCH_TARGET (the KUnit target whose machine and, for --smoke, configuration the kernels
-# use: default 'virt' when its base is BASE, else 'virt-$BASE'), BENCH_ROUNDS (7), BENCH_LIVE_MAX
+# use: default 'virt' when its base is BASE, else 'virt-$BASE'; for ARCH other than arm, $ARCH), BENCH_ROUNDS (7), BENCH_LIVE_MAX
 # (100000), BENCH_TPUT_MS (2000), BENCH_TIMEOUT (s, 3600).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -33,16 +37,16 @@ esac
 start=$SECONDS
 # The product's base (its series' cover letter quotes BENCHMARKS.md); see the head of this file.
 BENCH_MAIN_BASE=7.2
-if [ "$BASE" = "$BENCH_MAIN_BASE" ]; then
-	md_name=BENCHMARKS.md png_name=BENCHMARKS.png
-else
-	md_name=BENCHMARKS-$BASE.md png_name=BENCHMARKS-$BASE.png
-fi
+sfx=''
+[ "$BASE" = "$BENCH_MAIN_BASE" ] || sfx=-$BASE
+[ "$ARCH" = arm ] || sfx=$sfx-$ARCH
+md_name=BENCHMARKS$sfx.md png_name=BENCHMARKS$sfx.png
 if [ $mode = md-path ]; then
 	echo "$TOP/$md_name"
 	exit 0
 fi
 BB="$BUILD/bench/$BASE"
+[ "$ARCH" = arm ] || BB=$BB-$ARCH
 B=${BB#"$TOP"/}
 rounds=${BENCH_ROUNDS:-7}
 live_max=${BENCH_LIVE_MAX:-100000}
@@ -73,7 +77,7 @@ read -r load1 load5 load15 _ </proc/loadavg
 # The KUnit target whose machine (and, for --smoke, configuration) the benchmark uses: BENCH_TARGET,
 # or the 'virt' target when its base is this one, else 'virt-$BASE'.  kunit.py's --qemu_config for it
 # is written into build/bench/$BASE/<target>.
-t_base='' t_profile='' t_qemu_config='' t_kunitconfig='' t_series=''
+t_base='' t_arch='' t_profile='' t_qemu_config='' t_kunitconfig='' t_series='' t_iommu=0 t_description=''
 target_setup() {
 	local out
 	out=$(python3 "$TOP/scripts/target.py" setup "$1" --build-dir "$BB/$1") || return 1
@@ -83,6 +87,10 @@ if [ -n "${BENCH_TARGET:-}" ]; then
 	target=$BENCH_TARGET
 	target_setup "$target" || die "could not read the KUnit target '$target' (BENCH_TARGET): see above" \
 		"targets: $(python3 "$TOP/scripts/target.py" list | tr '\n' ' ')"
+elif [ "$ARCH" != arm ]; then
+	target=$ARCH
+	target_setup "$target" || die "no KUnit target for ARCH=$ARCH (kunit/targets/$ARCH.target)" \
+		"give one with BENCH_TARGET=<name> (a target of arch $ARCH, base $BASE)"
 else
 	virt_base=$(sed -n 's/^base[[:space:]]*=[[:space:]]*//p' "$TOP/kunit/targets/virt.target" 2>/dev/null)
 	if [ "$virt_base" = "$BASE" ]; then target=virt; else target=virt-$BASE; fi
@@ -93,6 +101,9 @@ fi
 [ "$t_base" = "$BASE" ] ||
 	die "the KUnit target '$target' is for BASE=$t_base, not BASE=$BASE" \
 		"give BENCH_TARGET a target of base $BASE, or run with BASE=$t_base"
+[ "$t_arch" = "$ARCH" ] ||
+	die "the KUnit target '$target' is for ARCH=$t_arch, not ARCH=$ARCH" \
+		"run with ARCH=$t_arch (make bench ARCH=$t_arch), or give BENCH_TARGET a target of arch $ARCH"
 info "bench target: $target (kunit/targets/$target.target), outputs in $B/"
 
 # A detached worktree of the base's tree at $2 in $1 with the benchmark copied in.  $3: k1 or k2
@@ -143,7 +154,19 @@ prepare_tree() {
 		die "the series' mm/memory.c does not call debug_dma_assert_idle() after including dma-mapping.h or dma-map-ops.h" \
 			"bench/cow-hook-switch.c (the benchmark's on/off switch of the hook) needs updating"
 	    sed -i "0,/^#include <linux\/$hdr.h>\$/{/^#include <linux\/$hdr.h>\$/r $TOP/bench/cow-hook-switch.c
-}" "$wt/mm/memory.c" ;;
+}" "$wt/mm/memory.c"
+	    # The free checks (a later part of the series; the 6.12 backport has none yet): their switch
+	    # goes right after <linux/dma-mapping.h> in mm/page_alloc.c and mm/slub.c.
+	    if grep -q 'debug_dma_check_free_pages(' "$wt/mm/page_alloc.c"; then
+		local f
+		for f in page_alloc:pages slub:slab; do
+			grep -q '^#include <linux/dma-mapping.h>$' "$wt/mm/${f%%:*}.c" ||
+				die "the series' mm/${f%%:*}.c has free checks but does not include <linux/dma-mapping.h>" \
+					"bench/free-hook-switch-${f#*:}.c (the benchmark's switch of the check) needs updating"
+			sed -i "0,/^#include <linux\/dma-mapping.h>\$/{/^#include <linux\/dma-mapping.h>\$/r $TOP/bench/free-hook-switch-${f#*:}.c
+}" "$wt/mm/${f%%:*}.c"
+		done
+	    fi ;;
 	esac
 	{ cat "$TOP/bench/tracker-common.h"; cat "$TOP/bench/tracker-$kind.c"; } >>"$wt/kernel/dma/debug.c"
 	echo "$stamp" >"$wt/.bench-stamp"
@@ -236,6 +259,10 @@ prepare_tree "$BB/series/$LNX" "$(git -C "$TREE" rev-parse HEAD)" k2
 
 step "building 3 kernels (one at a time)"
 kc=(--kunitconfig="$TOP/bench/bench.kunitconfig")
+# HIGHMEM exists on 32-bit ARM only (the live mappings' pages are HighMem there; see BENCHMARKS.md).
+bench_kconfig_add=()
+[ "$ARCH" != arm ] || bench_kconfig_add=(--kconfig_add=CONFIG_HIGHMEM=y)
+kc+=("${bench_kconfig_add[@]}")
 build_kernel "$BB/base/$LNX" "$BB/base/k0" "$BB/k0-build.log" "${kc[@]}" \
 	--kunitconfig="$TOP/bench/dma-debug-off.kunitconfig"
 build_kernel "$BB/base/$LNX" "$BB/base/k1" "$BB/k1-build.log" "${kc[@]}" \
@@ -258,6 +285,20 @@ boot "$BB/base/k0" "$BB/k0.log" icount 'dma-bench.dma_bench_icount' $(bench_args
 boot "$BB/base/k1" "$BB/k1.log" icount 'dma-bench.dma_bench_icount' $(bench_args "$live_max" "$rounds" "$tput_ms")
 # shellcheck disable=SC2046
 boot "$BB/series/k2" "$BB/k2.log" icount 'dma-bench.dma_bench_icount' $(bench_args "$live_max" "$rounds" "$tput_ms")
+iommu_runs=()
+if [ "$t_iommu" = 1 ]; then
+	step "running: figures 1 and 4 again through the IOMMU (dma_bench.iommu=1: a PCI device behind it), -icount"
+	for k in k0 k1 k2; do
+		d=$BB/base/$k
+		[ $k != k2 ] || d=$BB/series/k2
+		# shellcheck disable=SC2046
+		boot "$d" "$BB/${k}i.log" icount 'dma-bench.dma_bench_icount' \
+			$(bench_args "$live_max" "$rounds" "$tput_ms") dma_bench.iommu=1
+		grep -q 'dma-bench: start .* iommu=1' "$BB/${k}i.log" ||
+			die "the benchmark in ${d#"$TOP"/} did not map through the IOMMU" "see $B/${k}i.log"
+		iommu_runs+=("K${k#k}i=$BB/${k}i.log")
+	done
+fi
 step "running: figure 3, 2-thread COW throughput on MTTCG -smp 2 (wall clock), hook on/off alternately"
 # shellcheck disable=SC2046
 boot "$BB/series/k2" "$BB/k2-tput.log" smp 'dma-bench.dma_bench_throughput' $(bench_args "$live_max" "$rounds" "$tput_ms")
@@ -267,10 +308,10 @@ elapsed=$((SECONDS - start))
 # The report's arguments, kept for --report (one a line; none holds a newline).
 printf '%s\n' --md "$TOP/$md_name" --plot "$TOP/$png_name" --plot-data "$BB/plot.dat" --elapsed "$elapsed" \
 	--trees "$trees" --rounds "$rounds" --series "$SERIES_DIR" --tree "${TREE#"$TOP"/}" --bench-dir "$B" \
-	--target "$target" \
+	--target "$target" --machine-desc "$t_description" \
 	--kernel "Linux $(kmake "$BB/series/k2" -s kernelversion) (Debian $KERNEL_PKG $KERNEL_DEB_VERSION)" \
 	--date "$(date -u +%Y-%m-%d)" --load "$load1 $load5 $load15" --qemu "$QEMU_BIN" \
 	--builds "$(IFS=,; echo "${build_times[*]}")" "K0=$BB/k0.log" "K1=$BB/k1.log" "K2=$BB/k2.log" \
-	"K2tput=$BB/k2-tput.log" >"$BB/report.args"
+	"K2tput=$BB/k2-tput.log" "${iommu_runs[@]}" >"$BB/report.args"
 report
 step "make bench took $((elapsed / 60)) min $((elapsed % 60)) s; wrote $md_name and $png_name (BASE=$BASE)"

@@ -5,11 +5,12 @@
     bench_report.py [--md FILE --plot PNG --plot-data FILE --elapsed S --rounds N --trees TEXT
                      --kernel TEXT --series DIR --tree DIR --bench-dir DIR --target NAME
                      --date YYYY-MM-DD --load 'L1 L5 L15' --qemu BINARY --builds 'k0 N s,...']
-                    K0=log K1=log K2=log K2tput=log
+                    K0=log K1=log K2=log K2tput=log [K0i=log K1i=log K2i=log]
     bench_report.py --smoke K2=log      check that every figure is there (make check)
 
 scripts/bench.sh gives every option (and keeps them in build/bench/<base>/report.args for
-'bench.sh --report'); the defaults are BASE=6.12's names.
+'bench.sh --report'); the defaults are BASE=6.12's names.  K0i, K1i and K2i, when given, are the
+icount runs through an IOMMU (dma_bench.iommu=1): their map figures get rows and ratios of their own.
 """
 import argparse
 import os
@@ -24,6 +25,9 @@ TARGET_HOOK = 0.02
 TARGET_MAP = 0.8
 TARGET_GROWTH = 1.1
 TARGET_TPUT = 0.98
+TARGET_FREE = 0.02
+FREE_FIGS = (('free_page', '6a page alloc+free (instr)', 'page alloc+free'),
+             ('kfree', '6b kmalloc(128)+kfree (instr)', 'kmalloc+kfree'))
 
 
 def parse(path):
@@ -64,8 +68,13 @@ def tracker_bytes(m):
 
 def smoke(runs):
     figs, mem, _ = parse(runs['K2'])
+    with open(runs['K2'], errors='replace') as f:
+        free_hook = 'free_hook=1' in f.read()
     want = ['map_page', 'map_sg', 'cow_off', 'cow_on', 'tput_on', 'tput_off',
-            'prof_stack', 'prof_entry', 'prof_hash', 'prof_tracker']
+            'prof_stack', 'prof_entry', 'prof_hash', 'prof_tracker', 'free_page_off', 'kfree_off']
+    # A series with the free checks prints their 'on' figures too (dma-bench: start ... free_hook=1).
+    if free_hook:
+        want += ['free_page_on', 'kfree_on']
     ok = True
     for fig in want:
         for live in (0, 1000):
@@ -107,6 +116,7 @@ def main():
     ap.add_argument('--tree', default='build/linux-6.12', help="the base's work tree")
     ap.add_argument('--bench-dir', default='build/bench/6.12', help="the run's worktrees, builds and logs")
     ap.add_argument('--target', default='virt', help='the KUnit target whose machine the kernels use')
+    ap.add_argument('--machine-desc', default='', help="the machine profile's description (scripts/qemu.py)")
     ap.add_argument('--defaults', default='7 100000', help="bench.sh's default rounds and live_max: "
                     'a run with fewer says so')
     ap.add_argument('runs', nargs='+')
@@ -137,6 +147,9 @@ def main():
     for fig, label in (('map_page', '1a map+unmap page (instr)'), ('map_sg', '1b map+unmap sg×16 (instr)')):
         for k in ('K0', 'K1', 'K2'):
             row(label, k, data[k][0].get(fig, {}))
+        for k in ('K0i', 'K1i', 'K2i'):
+            if k in data:
+                row(label, k[:2] + ' through the IOMMU', data[k][0].get(fig, {}))
     row('2 COW fault (instr)', 'K0', data['K0'][0].get('cow_off', {}))
     row('2 COW fault (instr)', 'K1', data['K1'][0].get('cow_off', {}))
     row('2 COW fault (instr)', 'K2 hook off', data['K2'][0].get('cow_off', {}))
@@ -144,6 +157,15 @@ def main():
     tp = data.get('K2tput', ({}, {}, ''))[0]
     row('3 2-thread COW (faults/s)', 'K2 hook off', tp.get('tput_off', {}))
     row('3 2-thread COW (faults/s)', 'K2 hook on', tp.get('tput_on', {}))
+    free = any(f + '_on' in data['K2'][0] for f, _, _ in FREE_FIGS)
+    for fig, label, _ in FREE_FIGS:
+        if fig + '_off' not in data['K2'][0]:
+            continue
+        row(label, 'K0', data['K0'][0].get(fig + '_off', {}))
+        row(label, 'K1', data['K1'][0].get(fig + '_off', {}))
+        row(label, 'K2 check off' if free else 'K2', data['K2'][0].get(fig + '_off', {}))
+        if free:
+            row(label, 'K2 check on', data['K2'][0].get(fig + '_on', {}))
     for k in ('K1', 'K2'):
         mem = data[k][1]
         p(f'| 4 tracker bytes per tracked page | {k} | ' + ' | '.join(
@@ -162,6 +184,14 @@ def main():
     q('| K1 / K0 map+unmap page | ' + ' | '.join(f'{med(k1m[n]) / med(k0m[n]):.2f}' for n in levels) + ' |')
     q('| K2 / K1 map+unmap page | ' + ' | '.join(f'{med(k2m[n]) / med(k1m[n]):.2f}' for n in levels) + ' |')
     q('| K2 / K1 map+unmap sg×16 | ' + ' | '.join(f'{med(k2s[n]) / med(k1s[n]):.2f}' for n in levels) + ' |')
+    iommu = all(k in data for k in ('K0i', 'K1i', 'K2i'))
+    if iommu:
+        for fig, name in (('map_page', 'map+unmap page'), ('map_sg', 'map+unmap sg×16')):
+            i0, i1, i2 = (data[k][0].get(fig, {}) for k in ('K0i', 'K1i', 'K2i'))
+            for num, den, lab in ((i1, i0, 'K1 / K0'), (i2, i1, 'K2 / K1')):
+                q(f'| {lab} {name}, through the IOMMU | ' + ' | '.join(
+                    (f'{med(num[n]) / med(den[n]):.2f}' if n in num and n in den else 'n/a')
+                    for n in levels) + ' |')
     on, off = data['K2'][0].get('cow_on', {}), data['K2'][0].get('cow_off', {})
     hook = {n: (med(on[n]) - med(off[n])) / med(off[n]) for n in levels if n in on and n in off}
     q('| K2 COW hook cost (on − off) / off | ' + ' | '.join(
@@ -175,6 +205,15 @@ def main():
     q('| K2 2-thread COW throughput on / off (median of paired trials, min–max) | ' + ' | '.join(
         (f'{med(tratio[n]):.3f} ({min(tratio[n]):.3f}–{max(tratio[n]):.3f})' if n in tratio else 'n/a')
         for n in levels) + ' |')
+    free_cost = {}
+    for fig, _, name in FREE_FIGS:
+        fon, foff = data['K2'][0].get(fig + '_on', {}), data['K2'][0].get(fig + '_off', {})
+        if not fon:
+            continue
+        free_cost[fig] = {n: (med(fon[n]) - med(foff[n])) / med(foff[n]) for n in levels if n in fon and n in foff}
+        q(f'| K2 free check cost, {name} (on − off) / off | ' + ' | '.join(
+            (f'{free_cost[fig][n] * 100:+.1f}% ({med(fon[n]) - med(foff[n]):+,.0f} instr)'
+             if n in free_cost[fig] else 'n/a') for n in levels) + ' |')
     k1mem, k2mem = data['K1'][1], data['K2'][1]
     q('| K2 / K1 tracker bytes per tracked page | ' + ' | '.join(
         (f'{tracker_bytes(k2mem[n]) / tracker_bytes(k1mem[n]):.2f}'
@@ -195,6 +234,13 @@ def main():
     verdict(f'K2/K1 map+unmap page at {fmt_live(top)} live', f'{mr:.2f}×', mr <= TARGET_MAP, f'≤ {TARGET_MAP}×')
     sr = med(k2s[top]) / med(k1s[top])
     verdict(f'K2/K1 map+unmap sg×16 at {fmt_live(top)} live', f'{sr:.2f}×', sr <= TARGET_MAP, f'≤ {TARGET_MAP}×')
+    if iommu:
+        for fig, name in (('map_page', 'page'), ('map_sg', 'sg×16')):
+            i1, i2 = (data[k][0].get(fig, {}) for k in ('K1i', 'K2i'))
+            if top in i1 and top in i2:
+                v = med(i2[top]) / med(i1[top])
+                verdict(f'K2/K1 map+unmap {name} at {fmt_live(top)} live, through the IOMMU', f'{v:.2f}×',
+                        v <= TARGET_MAP, f'≤ {TARGET_MAP}×')
     g = med(k2m[top]) / med(k2m[lo])
     verdict(f'K2 map+unmap page growth {fmt_live(lo)} → {fmt_live(top)}', f'{g:.2f}×', g <= TARGET_GROWTH,
             f'≤ {TARGET_GROWTH}×')
@@ -211,6 +257,11 @@ def main():
                             f'**inconclusive**: wall-clock noise of the shared host exceeds the margin |')
         else:
             verdict(name, f'{t:.3f}', t >= TARGET_TPUT, f'≥ {TARGET_TPUT}')
+    for fig, _, name in FREE_FIGS:
+        c = free_cost.get(fig, {})
+        if top in c:
+            verdict(f'free check cost, {name}, at {fmt_live(top)} live', f'{c[top] * 100:+.1f}%',
+                    c[top] <= TARGET_FREE, f'≤ +{TARGET_FREE * 100:.0f}%')
     verdicts_s = '\n'.join(verdicts)
 
     # The figures the cover letter quotes word for word (make lint checks it).
@@ -223,6 +274,12 @@ def main():
     k0s = data['K0'][0]['map_sg']
     cov.append(f'  map+unmap, 16-entry sg, {fmt_live(top)} live: K0 {med(k0s[top]):,.0f}, '
                f'K1 {med(k1s[top]):,.0f}, series {med(k2s[top]):,.0f} instructions ({sr:.2f}x K1)')
+    for fig, _, name in FREE_FIGS:
+        c = free_cost.get(fig, {})
+        if top in c:
+            fon, foff = data['K2'][0][fig + '_on'], data['K2'][0][fig + '_off']
+            cov.append(f'  {name}, free check at {fmt_live(top)} live mappings: '
+                       f'{med(fon[top]) - med(foff[top]):+,.0f} instructions ({c[top] * 100:+.1f}%)')
     if top and top in k1mem and top in k2mem:
         cov.append(f'  tracker memory per tracked page, {fmt_live(top)} live: '
                    f'K1 {tracker_bytes(k1mem[top]) / top:,.0f} bytes, '
@@ -379,7 +436,15 @@ def api_note(kernel):
 
 
 def write_md(a, data, levels, table, ratios, verdicts, mem, png):
-    starts = '\n'.join(f'  - {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput') if k in data)
+    starts = '\n'.join(f'  - {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput', 'K0i', 'K1i', 'K2i')
+                       if k in data)
+    iommu = all(k in data for k in ('K0i', 'K1i', 'K2i'))
+    iommu_note = ('\n  - K0i, K1i, K2i: figures 1a and 1b again, in one more icount boot of each kernel with '
+                  '`dma_bench.iommu=1`: the mappings (the live ones too) are made for the first bound PCI '
+                  'device that iommu-dma translates (the virtio-rng behind the SMMUv3; its driver\'s 64-bit '
+                  'masks), so every map and unmap also allocates an IOVA and writes the IOMMU page table; '
+                  'their COW figures are those of the first boots and are not repeated.') if iommu else ''
+    machine_desc = a.machine_desc or 'QEMU `virt`, Cortex-A15'
     png_name = os.path.basename(png or a.plot or 'BENCHMARKS.png')
     plot_line = (f'![cost vs live mappings]({png_name})' if png else
                  '(no plot: gnuplot failed when this file was written)')
@@ -438,8 +503,8 @@ per tracked page, and not counted in the per-page figure):
   copies it into `kernel/dma/` of a git worktree of `{a.tree}` at `base` (K0, K1) and at `HEAD` (K2),
   under `{a.bench_dir}/`, and builds each with the kernel's `kunit.py` (ccache). It asserts nothing about speed.
 - **Configuration**: `bench/bench.kunitconfig` + the machine options of the `{a.target}` KUnit target
-  (`kunit/targets/{a.target}.target`, profile in `scripts/qemu.py`; QEMU `virt`,
-  Cortex-A15, SMP, HIGHMEM, SHMEM, DEBUG_FS; no lockdep, which alone costs more than the COW budget), with
+  (`kunit/targets/{a.target}.target`, profile in `scripts/qemu.py`: {machine_desc};
+  SMP, HIGHMEM where the architecture has it, SHMEM, DEBUG_FS; no lockdep, which alone costs more than the COW budget), with
   `bench/dma-debug-off.kunitconfig` (K0) or `bench/dma-debug-on.kunitconfig` (K1, K2).
   The K1 and K2 `.config`s are compared; a difference beyond `DMA_API_DEBUG*` and `XARRAY_MULTI` (which
   the series' `DMA_API_DEBUG` selects, for the tracker's spans) is warned about.
@@ -461,6 +526,12 @@ per tracked page, and not counted in the per-page figure):
     first (`GFP_HIGHUSER`, up to 10^5 pages), which with 10^5 takes all 256 MiB of HighMem, so the shmem
     pages and their copies are lowmem at every level and the copy needs no kmap: a COW fault costs
     {cow_cost} here (K0), more when the pages are in HighMem (a run with 10^4 at most).
+  - 6a, 6b (when the series has the free checks): {ops} × `alloc_page()` + `__free_page()` and
+    {ops} × `kmalloc(128)` + `kfree()`, in batches of 16 (allocate 16, free 16), per pair. In K2 the free
+    checks (`debug_dma_check_free_pages()` in the page allocator, `debug_dma_check_free_object()` in the
+    slab) are switched off and on in alternate rounds by a static branch around each call, inserted by
+    `make bench` (`bench/free-hook-switch-pages.c`, `bench/free-hook-switch-slab.c`, not in the series);
+    the freed memory is never mapped, so "on" is the cost of rejecting idle memory.
   - 4: the tracker's own objects, counted in the kernel by a helper appended to `kernel/dma/debug.c`
     of each tree (`bench/tracker-k1.c`, `bench/tracker-k2.c`): K1's radix-tree nodes (walked), K2's
     `dma_debug_page` records (`kmem_cache_size()` each) and XArray nodes (walked: the 64 shards and the
@@ -472,7 +543,7 @@ per tracked page, and not counted in the per-page figure):
     `dma_entry_alloc()` + `dma_entry_free()` (the stack included), adding, finding and removing an entry
     in its hash bucket, and tracking + untracking the entry of a one-page `DMA_FROM_DEVICE` mapping
     (K1: its first cacheline in the radix tree; K2: its page's record); "the rest" of figure 1a after K0
-    and these is dma-debug's checks, per-device accounting (K2) and calls.
+    and these is dma-debug's checks, per-device accounting (K2) and calls.{iommu_note}
 - **Figure 3**: one boot of K2 with `-smp 2 -accel tcg,thread=multi` (real parallel vCPUs, no icount). Two
   kthreads bound to CPUs 0 and 1 share the test mm and each runs the figure-2 loop on its own {cow} pages
   for {tput_ms} ms (`BENCH_TPUT_MS`); faults per second of wall-clock time (the guest clock follows the host's).
@@ -487,7 +558,7 @@ per tracked page, and not counted in the per-page figure):
 
 {machine(a.qemu)}; measured {a.date or '(date not given)'}, host load average
 {a.load or '(not measured)'} (1, 5, 15 min) when the run started; `make bench` took **{el}**
-(3 kernel builds with ccache, 4 boots). This run's kernel builds: {', '.join(a.builds.split(',')) if a.builds else 'not timed'} (the first
+(3 kernel builds with ccache, {4 + (3 if iommu else 0)} boots). This run's kernel builds: {', '.join(a.builds.split(',')) if a.builds else 'not timed'} (the first
 `make bench` in a work tree builds them cold, several times longer; K1's configuration is K2's, so ccache
 hits everything the series does not touch); the runs themselves take about 2.5 minutes (the icount boots
 seconds each, the throughput boot 4 × 2 × rounds × `BENCH_TPUT_MS`).

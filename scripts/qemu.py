@@ -41,6 +41,9 @@ class Profile:
     globals: tuple[str, ...] = ()
     description: str = ''
     extra: tuple[str, ...] = field(default=())
+    # A device on this machine is bound to a driver and translated by an IOMMU through iommu-dma
+    # (scripts/bench.sh then also measures with dma_bench.iommu=1).
+    iommu: bool = False
 
 
 ARM_VIRT_KCONFIG = ('CONFIG_ARCH_VIRT=y', 'CONFIG_SERIAL_AMBA_PL011=y',
@@ -73,6 +76,7 @@ PROFILES: dict[str, Profile] = {
         disk_device='virtio-blk-pci-non-transitional',
         globals=('virtio-mmio.force-legacy=false',),
         extra=('-device', 'virtio-rng-pci-non-transitional,iommu_platform=on'),
+        iommu=True,
         description='QEMU virt with an SMMUv3 in front of PCIe (a virtio-rng behind it), Cortex-A57, '
                     '2 CPUs'),
     'x86_64-q35': Profile(

@@ -370,7 +370,8 @@ def num(d: dict[str, str], k: str, default: int = -1) -> int:
 
 # What a workload's ops count.
 UNITS = {'cow-storm': 'COW writes', 'odirect-fork': 'I/Os+forks', 'v4l2-dmabuf': 'frames',
-         'true-positive': 'COW copy', 'mm-cow': 'tests', 'v4l2-compliance': 'tests'}
+         'true-positive': 'COW copy', 'free-mapped': 'buffer freed', 'mm-cow': 'tests',
+         'v4l2-compliance': 'tests'}
 
 
 def summarise_run(log_path: str, qemu_rc: str) -> int:

@@ -8,7 +8,7 @@
         (DIR: default build/kunit-NAME) writes DIR/qemu_config.py (kunit.py --qemu_config, absolute paths baked in) and
         DIR/expected-suites (one suite a line), and prints the target as shell assignments
         (t_build_dir, t_base, t_arch, t_kunitconfig, t_series, t_profile, t_smp, t_memory, t_dtb_fragment,
-        t_highmem, t_json, t_qemu_config, t_expected) for scripts/kunit.sh to eval
+        t_highmem, t_iommu, t_description, t_json, t_qemu_config, t_expected) for scripts/kunit.sh to eval
 
 The format: 'key = value' lines; a line that starts with white space continues the value of the line
 before; '#' starts a comment line.  Keys (paths relative to the project's top directory, except dtb):
@@ -136,6 +136,7 @@ def setup(name: str, build_dir: str = '') -> str:
         'dtb_fragment': os.path.join(TOP, t['dtb_fragment']) if 'dtb_fragment' in t else '',
         'dtb': dtb_path(t, build_dir),
         'highmem': '1' if t.get('highmem') == 'yes' else '0',
+        'iommu': '1' if p.iommu else '0', 'description': p.description,
         'json': os.path.join(TOP, t.get('json', f'build/kunit-{name}.json')),
         'qemu_config': qcfg, 'expected': expected,
     }

@@ -27,7 +27,7 @@ def guest_log(kernel: str, tput: bool = False, levels=LEVELS, rounds: int = 3, s
                      'cow_pages=32 hook=1 cpus=2')
     else:
         lines.append(f'[    1.000000] dma-bench: start live_max={levels[-1]} rounds={rounds} ops=1000 '
-                     f'cow_pages=256 hook={hook} cpus=1')
+                     f'cow_pages=256 hook={hook} free_hook={hook} cpus=1 iommu=0')
     base = {'K0': (900, 14000, 2700), 'K1': (6400, 99000, 2700), 'K2': (8900, 140000, 2710)}[kernel]
 
     def fig(name, live, value):
@@ -45,6 +45,11 @@ def guest_log(kernel: str, tput: bool = False, levels=LEVELS, rounds: int = 3, s
         fig('cow_off', live, base[2])
         if hook:
             fig('cow_on', live, base[2] + 28)
+        fig('free_page_off', live, 400)
+        fig('kfree_off', live, 200)
+        if hook:
+            fig('free_page_on', live, 404)
+            fig('kfree_on', live, 206)
         if kernel != 'K0' and 'prof' not in skip:
             prof = {'K1': (3000, 3400, 300, 500), 'K2': (3000, 3400, 300, 1200)}[kernel]
             for name, value in zip(('prof_stack', 'prof_entry', 'prof_hash', 'prof_tracker'), prof):
@@ -128,8 +133,39 @@ class BenchReport(unittest.TestCase):
             '  COW fault, debug_dma_assert_idle() at 10^3 live mappings: +28 instructions (+1.0%)',
             '  map+unmap, one page, 10^3 live: K0 901, K1 6,401, series 8,901 instructions (1.39x K1)',
             '  map+unmap, 16-entry sg, 10^3 live: K0 14,001, K1 99,001, series 140,001 instructions (1.41x K1)',
+            '  page alloc+free, free check at 10^3 live mappings: +4 instructions (+1.0%)',
+            '  kmalloc+kfree, free check at 10^3 live mappings: +6 instructions (+3.0%)',
             '  tracker memory per tracked page, 10^3 live: K1 300 bytes, series 310 bytes',
         ])
+
+    def test_report_iommu_runs_get_rows_ratios_and_verdicts(self):
+        iommu = [f'{k}i=' + self.write(f'{k}i.log', guest_log(k)) for k in ('K0', 'K1', 'K2')]
+        out, md = self.full_run('BENCHMARKS-arm64.md', ['--machine-desc', 'QEMU virt with an SMMUv3'] + iommu)
+        self.assertIn('| 1a map+unmap page (instr) | K2 through the IOMMU | 8,901 (8,900–8,902) |', out)
+        self.assertIn('| K2 / K1 map+unmap sg×16, through the IOMMU | 1.41 |', out)
+        self.assertIn('| K2/K1 map+unmap page at 10^3 live, through the IOMMU | 1.39× | ≤ 0.8× | **MISSED** |',
+                      out)
+        self.assertIn('QEMU virt with an SMMUv3', md)
+        self.assertIn('`dma_bench.iommu=1`', md)
+
+    def test_report_free_check_rows_ratios_and_verdicts(self):
+        out, md = self.full_run('BENCHMARKS.md')
+        self.assertIn('| 6a page alloc+free (instr) | K2 check on | 405 (404–406) |', out)
+        self.assertIn('| 6b kmalloc(128)+kfree (instr) | K1 | 201 (200–202) |', out)
+        self.assertIn('| K2 free check cost, page alloc+free (on − off) / off | +1.0% (+4 instr) |', out)
+        self.assertIn('| free check cost, kmalloc+kfree, at 10^3 live | +3.0% | ≤ +2% | **MISSED** |', out)
+        self.assertIn('  page alloc+free, free check at 10^3 live mappings: +4 instructions (+1.0%)', md)
+
+    def test_smoke_wants_the_free_check_figures_of_a_series_that_has_them(self):
+        log = self.write('k2.log', guest_log('K2', skip=('kfree_on',)))
+        rc, out = self.run_main(['--smoke', 'K2=' + log])
+        self.assertEqual(rc, 1)
+        self.assertIn('figure kfree_on at 0 live mappings is missing', out)
+
+    def test_report_without_iommu_runs_has_no_iommu_rows(self):
+        out, md = self.full_run('BENCHMARKS.md')
+        self.assertNotIn('IOMMU', out)
+        self.assertNotIn('dma_bench.iommu', md)
 
     def test_report_profile_adds_up(self):
         # K2 at 10^3: map_page 8,901 - K0 901 = 8,000 of dma-debug; stack 3,001, entry 3,401 (400 beyond the
