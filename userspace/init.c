@@ -807,12 +807,13 @@ out:
 
 /*
  * Workload 'free-mapped': a driver that kfree()s a buffer before it unmaps it, on purpose.  The
- * series' test module (lib/test_dma_assert_idle.c, file freed_buffer) kmalloc()s a buffer, maps it
- * DMA_FROM_DEVICE for its test device, kfree()s it and only then unmaps it: dma-debug must report
- * the free exactly once, naming the device and the buffer's pfn ('# expect-report:').  dma-debug
- * prints one report a boot (num_errors=1) and true-positive's took it: this workload allows one
- * more first.  A base whose series has no free check leaves it out (config/bases/<base>.env:
- * RUN_EXCLUDE_WORKLOADS).
+ * series' test module (lib/test_dma_assert_idle.c, file freed_buffer) kmalloc()s a buffer and maps
+ * it DMA_FROM_DEVICE for its test device ("map"), then kfree()s it and only then unmaps it
+ * ("free"): dma-debug must report the free exactly once, naming the device and the buffer's pfn,
+ * which the module tells between the two ('# expect-report:', printed before the report so that
+ * the kernel's lines cannot cut it).  dma-debug prints one report a boot (num_errors=1) and
+ * true-positive's took it: this workload allows one more first.  A base whose series has no free
+ * check leaves it out (config/bases/<base>.env: RUN_EXCLUDE_WORKLOADS).
  */
 #define FREE_FILE DEBUGFS "/test_dma_assert_idle/freed_buffer"
 
@@ -828,14 +829,19 @@ static enum ktap_status free_mapped(void)
 			    FREE_FILE, strerror(errno));
 	if (write_file(DEBUGFS "/dma-api/num_errors", "1"))
 		err = "could not allow one more report (dma-api/num_errors)";
-	else if (write_file(FREE_FILE, "free"))
-		err = "the module could not free a mapped buffer";
+	else if (write_file(FREE_FILE, "map"))
+		err = "the module could not map a buffer";
 	else if (read_file(FREE_FILE, state, sizeof(state)) < 0 ||
 		 sscanf(state, "pfn 0x%lx device %63s", &pfn, dev) != 2)
-		err = "the module did not say which buffer it freed";
-	else
+		err = "the module did not say which buffer it mapped";
+	if (!err) {
 		say("# expect-report: %s %s: freeing memory that a device may still write to [pfn=0x%lx]\n",
 		    me, dev, pfn);
+		if (write_file(FREE_FILE, "free"))
+			err = "the module could not free the mapped buffer";
+		/* Let the kernel finish printing the report before more lines of ours */
+		usleep(200000);
+	}
 	say("# %s: ops=%d device=%s pfn=0x%lx\n", me, err ? 0 : 1, dev[0] ? dev : "-", pfn);
 	return err ? fail(me, "%s", err) : KTAP_OK;
 }
@@ -992,7 +998,7 @@ static const struct workload workloads[] = {
 	{ "true-positive", 1, run_true_positive,
 	  "a user page kept mapped DMA_FROM_DEVICE by the test module, then fork and write", NULL },
 	{ "free-mapped", 1, run_free_mapped,
-	  "a kmalloc() buffer mapped DMA_FROM_DEVICE by the test module, kfree()d before the unmap", NULL },
+	  "a kmalloc() buffer mapped DMA_FROM_DEVICE by the test module, kfree()d before its unmap", NULL },
 };
 #define NR_WORKLOADS	(int)(sizeof(workloads) / sizeof(workloads[0]))
 
