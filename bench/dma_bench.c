@@ -297,18 +297,20 @@ static u64 dma_bench_free_page_round(struct kunit *test)
 {
 	struct page *pages[DMA_BENCH_FREE_BATCH];
 	unsigned int i, j, n = max(ops / DMA_BENCH_FREE_BATCH, 1U);
+	bool failed;
 	u64 t0, t;
 
 	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < DMA_BENCH_FREE_BATCH; j++)
 			pages[j] = alloc_page(GFP_KERNEL);
+		failed = false;
 		for (j = 0; j < DMA_BENCH_FREE_BATCH; j++)
 			if (pages[j])
 				__free_page(pages[j]);
 			else
-				break;
-		if (j < DMA_BENCH_FREE_BATCH)
+				failed = true;
+		if (failed)
 			break;
 	}
 	t = ktime_get_ns() - t0;

@@ -165,6 +165,10 @@ prepare_tree() {
 					"bench/free-hook-switch-${f#*:}.c (the benchmark's switch of the check) needs updating"
 			sed -i "0,/^#include <linux\/dma-mapping.h>\$/{/^#include <linux\/dma-mapping.h>\$/r $TOP/bench/free-hook-switch-${f#*:}.c
 }" "$wt/mm/${f%%:*}.c"
+			# Without the switch, figure 6 would silently measure the checks on only.
+			grep -q 'dma_bench_free_hook_off' "$wt/mm/${f%%:*}.c" ||
+				die "could not insert bench/free-hook-switch-${f#*:}.c into ${wt#"$TOP"/}/mm/${f%%:*}.c" \
+					"see the sed in prepare_tree (scripts/bench.sh)"
 		done
 	    fi ;;
 	esac
