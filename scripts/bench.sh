@@ -19,7 +19,10 @@
 # -$ARCH to the names (BENCHMARKS-arm64.md) and to the output directory (build/bench/7.2-arm64), and
 # uses the KUnit target named after the architecture (kunit/targets/arm64.target).  On a machine whose
 # profile has a device behind an IOMMU (scripts/qemu.py: iommu=True, the arm64 SMMUv3), K0, K1 and K2
-# are also booted with dma_bench.iommu=1: the map figures through iommu-dma (K0i, K1i, K2i).
+# are also booted with dma_bench.iommu=1: the map figures through iommu-dma (K0i, K1i, K2i); and a
+# fourth kernel, KP = K0 with upstream's CONFIG_IOMMU_DEBUG_PAGEALLOC (bench/iommu-debug-pagealloc.kunitconfig),
+# is booted the same way without and with iommu.debug_pagealloc (KPi, KPi-on): what upstream's page-leak
+# check costs the maps through the IOMMU and the page allocator, beside the series' free check.
 # Overrides: BENCH_TARGET (the KUnit target whose machine and, for --smoke, configuration the kernels
 # use: default 'virt' when its base is BASE, else 'virt-$BASE'; for ARCH other than arm, $ARCH), BENCH_ROUNDS (7), BENCH_LIVE_MAX
 # (100000), BENCH_TPUT_MS (2000), BENCH_TIMEOUT (s, 3600).
@@ -261,7 +264,9 @@ info "trees: $trees"
 prepare_tree "$BB/base/$LNX" base k1
 prepare_tree "$BB/series/$LNX" "$(git -C "$TREE" rev-parse HEAD)" k2
 
-step "building 3 kernels (one at a time)"
+nk=3
+[ "$t_iommu" != 1 ] || nk=4
+step "building $nk kernels (one at a time)"
 kc=(--kunitconfig="$TOP/bench/bench.kunitconfig")
 # HIGHMEM exists on 32-bit ARM only (the live mappings' pages are HighMem there; see BENCHMARKS.md).
 bench_kconfig_add=()
@@ -273,6 +278,14 @@ build_kernel "$BB/base/$LNX" "$BB/base/k1" "$BB/k1-build.log" "${kc[@]}" \
 	--kunitconfig="$TOP/bench/dma-debug-on.kunitconfig"
 build_kernel "$BB/series/$LNX" "$BB/series/k2" "$BB/k2-build.log" "${kc[@]}" \
 	--kunitconfig="$TOP/bench/dma-debug-on.kunitconfig"
+if [ "$t_iommu" = 1 ]; then
+	build_kernel "$BB/base/$LNX" "$BB/base/kp" "$BB/kp-build.log" "${kc[@]}" \
+		--kunitconfig="$TOP/bench/iommu-debug-pagealloc.kunitconfig"
+	grep -q '^CONFIG_IOMMU_DEBUG_PAGEALLOC=y' "$BB/base/kp/.config" ||
+		die "KP has no CONFIG_IOMMU_DEBUG_PAGEALLOC (a dependency missing on $ARCH?)" \
+			"see $B/base/kp/.config and bench/iommu-debug-pagealloc.kunitconfig"
+	cp "$BB/base/kp/.config" "$BB/kp.config"
+fi
 for k in k0 k1; do cp "$BB/base/$k/.config" "$BB/$k.config"; done
 cp "$BB/series/k2/.config" "$BB/k2.config"
 # Options set in either (a "# ... is not set" line only says that the series adds a symbol), but
@@ -302,6 +315,22 @@ if [ "$t_iommu" = 1 ]; then
 			die "the benchmark in ${d#"$TOP"/} did not map through the IOMMU" "see $B/${k}i.log"
 		iommu_runs+=("K${k#k}i=$BB/${k}i.log")
 	done
+	step "running: upstream's IOMMU_DEBUG_PAGEALLOC (KP) without and with iommu.debug_pagealloc, -icount"
+	for on in 0 1; do
+		log=$BB/kpi.log arg=''
+		[ $on = 0 ] || log=$BB/kpi-on.log arg=iommu.debug_pagealloc=1
+		# shellcheck disable=SC2046
+		boot "$BB/base/kp" "$log" icount 'dma-bench.dma_bench_icount' \
+			$(bench_args "$live_max" "$rounds" "$tput_ms") dma_bench.iommu=1 $arg
+		grep -q 'dma-bench: start .* iommu=1' "$log" ||
+			die "the benchmark in $B/base/kp did not map through the IOMMU" "see ${log#"$TOP"/}"
+		# The check announces itself when it is on, and only then.
+		if grep -q 'iommu: Debugging page allocations' "$log"; then has=1; else has=0; fi
+		[ $has = $on ] ||
+			die "iommu.debug_pagealloc was $([ $on = 1 ] && echo 'given but the check is off' ||
+				echo 'not given but the check is on') in $B/base/kp" "see ${log#"$TOP"/}"
+	done
+	iommu_runs+=("KPi=$BB/kpi.log" "KPi-on=$BB/kpi-on.log")
 fi
 step "running: figure 3, 2-thread COW throughput on MTTCG -smp 2 (wall clock), hook on/off alternately"
 # shellcheck disable=SC2046

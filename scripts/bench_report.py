@@ -5,12 +5,14 @@
     bench_report.py [--md FILE --plot PNG --plot-data FILE --elapsed S --rounds N --trees TEXT
                      --kernel TEXT --series DIR --tree DIR --bench-dir DIR --target NAME
                      --date YYYY-MM-DD --load 'L1 L5 L15' --qemu BINARY --builds 'k0 N s,...']
-                    K0=log K1=log K2=log K2tput=log [K0i=log K1i=log K2i=log]
+                    K0=log K1=log K2=log K2tput=log [K0i=log K1i=log K2i=log [KPi=log KPi-on=log]]
     bench_report.py --smoke K2=log      check that every figure is there (make check)
 
 scripts/bench.sh gives every option (and keeps them in build/bench/<base>/report.args for
 'bench.sh --report'); the defaults are BASE=6.12's names.  K0i, K1i and K2i, when given, are the
 icount runs through an IOMMU (dma_bench.iommu=1): their map figures get rows and ratios of their own.
+KPi and KPi-on are the runs of KP, K0 with upstream's CONFIG_IOMMU_DEBUG_PAGEALLOC, through the IOMMU,
+without and with iommu.debug_pagealloc=1: their map and free figures, and what the check costs them.
 """
 import argparse
 import os
@@ -28,6 +30,8 @@ TARGET_TPUT = 0.98
 TARGET_FREE = 0.02
 FREE_FIGS = (('free_page', '6a page alloc+free (instr)', 'page alloc+free'),
              ('kfree', '6b kmalloc(128)+kfree (instr)', 'kmalloc+kfree'))
+# Upstream's IOMMU page-leak check (KP = K0 + CONFIG_IOMMU_DEBUG_PAGEALLOC), both runs through the IOMMU
+KP_RUNS = (('KPi', 'KP through the IOMMU, check off'), ('KPi-on', 'KP through the IOMMU, iommu.debug_pagealloc=1'))
 
 
 def parse(path):
@@ -150,6 +154,9 @@ def main():
         for k in ('K0i', 'K1i', 'K2i'):
             if k in data:
                 row(label, k[:2] + ' through the IOMMU', data[k][0].get(fig, {}))
+        for k, lab in KP_RUNS:
+            if k in data:
+                row(label, lab, data[k][0].get(fig, {}))
     row('2 COW fault (instr)', 'K0', data['K0'][0].get('cow_off', {}))
     row('2 COW fault (instr)', 'K1', data['K1'][0].get('cow_off', {}))
     row('2 COW fault (instr)', 'K2 hook off', data['K2'][0].get('cow_off', {}))
@@ -166,6 +173,9 @@ def main():
         row(label, 'K2 check off' if free else 'K2', data['K2'][0].get(fig + '_off', {}))
         if free:
             row(label, 'K2 check on', data['K2'][0].get(fig + '_on', {}))
+        for k, lab in KP_RUNS:
+            if k in data:
+                row(label, lab, data[k][0].get(fig + '_off', {}))
     for k in ('K1', 'K2'):
         mem = data[k][1]
         p(f'| 4 tracker bytes per tracked page | {k} | ' + ' | '.join(
@@ -214,6 +224,17 @@ def main():
         q(f'| K2 free check cost, {name} (on − off) / off | ' + ' | '.join(
             (f'{free_cost[fig][n] * 100:+.1f}% ({med(fon[n]) - med(foff[n]):+,.0f} instr)'
              if n in free_cost[fig] else 'n/a') for n in levels) + ' |')
+    kp = all(k in data for k, _ in KP_RUNS)
+    if kp:
+        kon, koff = data['KPi-on'][0], data['KPi'][0]
+        for fig, name in (('map_page', 'map+unmap page, through the IOMMU'),
+                          ('map_sg', 'map+unmap sg×16, through the IOMMU'),
+                          ('free_page_off', 'page alloc+free'), ('kfree_off', 'kmalloc+kfree')):
+            on_f, off_f = kon.get(fig, {}), koff.get(fig, {})
+            q(f"| KP: upstream's IOMMU_DEBUG_PAGEALLOC cost, {name} (on − off) / off | " + ' | '.join(
+                (f'{(med(on_f[n]) - med(off_f[n])) / med(off_f[n]) * 100:+.1f}% '
+                 f'({med(on_f[n]) - med(off_f[n]):+,.0f} instr)' if n in on_f and n in off_f else 'n/a')
+                for n in levels) + ' |')
     k1mem, k2mem = data['K1'][1], data['K2'][1]
     q('| K2 / K1 tracker bytes per tracked page | ' + ' | '.join(
         (f'{tracker_bytes(k2mem[n]) / tracker_bytes(k1mem[n]):.2f}'
@@ -436,8 +457,16 @@ def api_note(kernel):
 
 
 def write_md(a, data, levels, table, ratios, verdicts, mem, png):
-    starts = '\n'.join(f'  - {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput', 'K0i', 'K1i', 'K2i')
+    starts = '\n'.join(f'  - {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput', 'K0i', 'K1i', 'K2i',
+                                                           'KPi', 'KPi-on')
                        if k in data)
+    kp = all(k in data for k, _ in KP_RUNS)
+    kp_note = ('\n  - KPi, KPi-on: a fourth kernel, KP, is K0 with upstream\'s `CONFIG_IOMMU_DEBUG_PAGEALLOC` '
+               '(`bench/iommu-debug-pagealloc.kunitconfig`: with `DEBUG_PAGEALLOC` and `PAGE_EXTENSION`, '
+               'whose linear-map unmapping stays off), booted twice like K0i, without and with '
+               '`iommu.debug_pagealloc=1`: its cost on figures 1 (a page-ext count per IOMMU page) and 6 '
+               '(a page-ext lookup per page allocated and freed), side by side. Figure 6 measures the page '
+               'allocator only; upstream does not check `kfree()`.') if kp else ''
     iommu = all(k in data for k in ('K0i', 'K1i', 'K2i'))
     iommu_note = ('\n  - K0i, K1i, K2i: figures 1a and 1b again, in one more icount boot of each kernel with '
                   '`dma_bench.iommu=1`: the mappings (the live ones too) are made for the first bound PCI '
@@ -460,15 +489,17 @@ def write_md(a, data, levels, table, ratios, verdicts, mem, png):
     ops = param('K2', 'ops', 1000)
     cow = param('K2', 'cow_pages', 256)
     tput_ms = param('K2tput', 'tput_ms', 1000)
+    kp_kernel = ('\n- **KP**, beside them: K0 with upstream\'s `CONFIG_IOMMU_DEBUG_PAGEALLOC`, off and on (Method).'
+                 if kp else '')
     text = f'''# What the series costs: `make bench`
 
 Generated by `make bench` (scripts/bench.sh, scripts/bench_report.py); do not edit by hand.
-Three kernels from the same base, {a.kernel or 'see ' + a.bench_dir}, and the same configuration, differing
+{'Four' if kp else 'Three'} kernels from the same base, {a.kernel or 'see ' + a.bench_dir}, and the same configuration, differing
 only in:
 
 - **K0**: base, `CONFIG_DMA_API_DEBUG=n`;
 - **K1**: base, `CONFIG_DMA_API_DEBUG=y` (upstream dma-debug);
-- **K2**: the series (`{a.series}/`), `CONFIG_DMA_API_DEBUG=y`.
+- **K2**: the series (`{a.series}/`), `CONFIG_DMA_API_DEBUG=y`.{kp_kernel}
 
 Trees measured: {a.trees or 'see ' + a.bench_dir}.
 {reduced_note(a, levels)}
@@ -543,7 +574,7 @@ per tracked page, and not counted in the per-page figure):
     `dma_entry_alloc()` + `dma_entry_free()` (the stack included), adding, finding and removing an entry
     in its hash bucket, and tracking + untracking the entry of a one-page `DMA_FROM_DEVICE` mapping
     (K1: its first cacheline in the radix tree; K2: its page's record); "the rest" of figure 1a after K0
-    and these is dma-debug's checks, per-device accounting (K2) and calls.{iommu_note}
+    and these is dma-debug's checks, per-device accounting (K2) and calls.{iommu_note}{kp_note}
 - **Figure 3**: one boot of K2 with `-smp 2 -accel tcg,thread=multi` (real parallel vCPUs, no icount). Two
   kthreads bound to CPUs 0 and 1 share the test mm and each runs the figure-2 loop on its own {cow} pages
   for {tput_ms} ms (`BENCH_TPUT_MS`); faults per second of wall-clock time (the guest clock follows the host's).
@@ -558,7 +589,7 @@ per tracked page, and not counted in the per-page figure):
 
 {machine(a.qemu)}; measured {a.date or '(date not given)'}, host load average
 {a.load or '(not measured)'} (1, 5, 15 min) when the run started; `make bench` took **{el}**
-(3 kernel builds with ccache, {4 + (3 if iommu else 0)} boots). This run's kernel builds: {', '.join(a.builds.split(',')) if a.builds else 'not timed'} (the first
+({3 + kp} kernel builds with ccache, {4 + (3 if iommu else 0) + (2 if kp else 0)} boots). This run's kernel builds: {', '.join(a.builds.split(',')) if a.builds else 'not timed'} (the first
 `make bench` in a work tree builds them cold, several times longer; K1's configuration is K2's, so ccache
 hits everything the series does not touch); the runs themselves take about 2.5 minutes (the icount boots
 seconds each, the throughput boot 4 × 2 × rounds × `BENCH_TPUT_MS`).

@@ -18,8 +18,10 @@ bench_report = load_script('bench_report')
 LEVELS = (0, 1000)
 
 
-def guest_log(kernel: str, tput: bool = False, levels=LEVELS, rounds: int = 3, skip: tuple = ()) -> str:
-    """A console log as dma_bench.c prints it, with kernel-like prefixes; figures in `skip` left out."""
+def guest_log(kernel: str, tput: bool = False, levels=LEVELS, rounds: int = 3, skip: tuple = (),
+              add: dict | None = None) -> str:
+    """A console log as dma_bench.c prints it, with kernel-like prefixes; figures in `skip` left out, those
+    in `add` raised by its value."""
     hook = 1 if kernel == 'K2' else 0
     lines = ['[    0.000000] Booting Linux on physical CPU 0x0']
     if tput:
@@ -32,6 +34,7 @@ def guest_log(kernel: str, tput: bool = False, levels=LEVELS, rounds: int = 3, s
 
     def fig(name, live, value):
         if name not in skip:
+            value += (add or {}).get(name, 0)
             vals = ' '.join(str(value + r) for r in range(rounds))
             lines.append(f'[    2.000000] dma-bench: {name} live={live}: {vals}')
 
@@ -147,6 +150,30 @@ class BenchReport(unittest.TestCase):
                       out)
         self.assertIn('QEMU virt with an SMMUv3', md)
         self.assertIn('`dma_bench.iommu=1`', md)
+
+    def test_report_upstream_iommu_debug_pagealloc_runs_side_by_side(self):
+        iommu = [f'{k}i=' + self.write(f'{k}i.log', guest_log(k)) for k in ('K0', 'K1', 'K2')]
+        kp = ['KPi=' + self.write('kpi.log', guest_log('K0')),
+              'KPi-on=' + self.write('kpi-on.log', guest_log('K0', add={'map_page': 90, 'free_page_off': 40}))]
+        out, md = self.full_run('BENCHMARKS-arm64.md', iommu + kp)
+        self.assertIn('| 1a map+unmap page (instr) | KP through the IOMMU, iommu.debug_pagealloc=1 | '
+                      '991 (990–992) |', out)
+        self.assertIn('| 6a page alloc+free (instr) | KP through the IOMMU, check off | 401 (400–402) |', out)
+        self.assertIn("| KP: upstream's IOMMU_DEBUG_PAGEALLOC cost, map+unmap page, through the IOMMU (on − off) "
+                      '/ off | +10.0% (+90 instr) |', out)
+        self.assertIn("| KP: upstream's IOMMU_DEBUG_PAGEALLOC cost, page alloc+free (on − off) / off | "
+                      '+10.0% (+40 instr) |', out)
+        self.assertIn("| KP: upstream's IOMMU_DEBUG_PAGEALLOC cost, kmalloc+kfree (on − off) / off | "
+                      '+0.0% (+0 instr) |', out)
+        self.assertIn('Four kernels', md)
+        self.assertIn('(4 kernel builds with ccache, 9 boots)', md)
+        self.assertIn('`iommu.debug_pagealloc=1`', md)
+
+    def test_report_without_kp_runs_has_three_kernels(self):
+        out, md = self.full_run('BENCHMARKS.md')
+        self.assertNotIn('KP', out)
+        self.assertIn('Three kernels', md)
+        self.assertIn('(3 kernel builds with ccache, 4 boots)', md)
 
     def test_report_free_check_rows_ratios_and_verdicts(self):
         out, md = self.full_run('BENCHMARKS.md')
