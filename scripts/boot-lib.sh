@@ -7,19 +7,23 @@
 WORKLOAD_ARGS="panic=-1 vivid.n_devs=2 vivid.allocators=1,1 vivid.node_types=0x101,0x101 vivid.ccs_cap_mode=-1,1 vivid.ccs_out_mode=-1,2"
 
 # workload_boot KIND KOUT DIR LOG TIMEOUT [KERNEL-ARGS]: boot KOUT's image with DIR/initramfs.cpio on
-# ARCH's default machine (scripts/qemu.py profiles --default) with two fresh virtio disks, then judge
-# LOG with 'scripts/summary.py KIND' (run or soak), whose table also goes to LOG's -summary.txt.
-# Returns the summary's exit code.
+# ARCH's default machine (scripts/qemu.py profiles --default) with two fresh virtio disks (and, for
+# the run, two virtio-net NICs on a QEMU hub), then judge LOG with 'scripts/summary.py KIND' (run or
+# soak), whose table also goes to LOG's -summary.txt.  Returns the summary's exit code.
 workload_boot() {
-	local kind=$1 kout=$2 dir=$3 log=$4 timeout_s=$5 args=${6:-} profile qrc
+	local kind=$1 kout=$2 dir=$3 log=$4 timeout_s=$5 args=${6:-} profile qrc nics=()
 	profile=$(python3 "$TOP/scripts/qemu.py" profiles --default "$ARCH") ||
 		die "no QEMU machine to boot ARCH=$ARCH on" "add one to DEFAULT in scripts/qemu.py"
 	# The virtio disks go through the DMA API (the profile: non-legacy virtio-mmio, iommu_platform=on),
 	# so dma-debug sees every block I/O.  The init tells them apart by size: 64 MiB for odirect-fork,
 	# 32 MiB the swap disk (mm-cow's swapped-out tests).
+	# Workload net-pair: two virtio-net NICs through the DMA API too, joined by a QEMU hub (no traffic
+	# leaves the guest), one with mergeable receive buffers and one without (virtio-net's two
+	# page_pool receive paths).
+	[ "$kind" != run ] || nics=(--nic mrg_rxbuf=on --nic mrg_rxbuf=off)
 	set +e
 	bash "$TOP/scripts/boot.sh" --machine "$profile" --kernel "$kout/$KIMAGE" --initrd "$dir/initramfs.cpio" \
-		--disk "$dir/disk.img:64M" --disk "$dir/swap.img:32M" --append "$WORKLOAD_ARGS $args" \
+		--disk "$dir/disk.img:64M" --disk "$dir/swap.img:32M" "${nics[@]}" --append "$WORKLOAD_ARGS $args" \
 		--log "$log" --timeout "$timeout_s"
 	qrc=$?
 	set -e

@@ -3,8 +3,10 @@
 """The one place that builds QEMU command lines: machine profiles and what a boot needs.
 
     qemu.py argv --profile P --kernel FILE [--initrd FILE] [--dtb FILE] [--append ARGS]
-                 [--disk FILE]... [--smp N] [--memory MIB] [-- EXTRA-QEMU-ARGS...]
-        prints the command line, one argument per line (scripts/boot.sh runs it)
+                 [--disk FILE]... [--nic OPTS]... [--smp N] [--memory MIB] [-- EXTRA-QEMU-ARGS...]
+        prints the command line, one argument per line (scripts/boot.sh runs it); each --nic is a
+        virtio-net NIC on one QEMU hub with the other NICs (nothing leaves the guest), OPTS more
+        of its device options (e.g. mrg_rxbuf=off)
     qemu.py dumpdtb --profile P --out FILE [--smp N] [--memory MIB]
         writes the device tree QEMU makes for the machine (QEMU 'virt' makes it at start-up)
     qemu.py kunit-config --profile P --out FILE [--kconfig OPTS] [--cmdline ARGS]
@@ -36,6 +38,10 @@ class Profile:
     kconfig: tuple[str, ...]     # options the kernel needs to boot on this machine
     cpu: str = ''                # -cpu, when the machine's default is not wanted
     disk_device: str = 'virtio-blk-device'
+    # The virtio-net NIC of the machine (boot_argv's nics), with iommu_platform=on like the disks.  A
+    # PCI NIC says romfile= (no option ROM: efi-virtio.rom is in ipxe-qemu, which the workshop does
+    # not install).
+    nic_device: str = 'virtio-net-device'
     # -global settings every boot on this machine gets (virtio-mmio: non-legacy, so that a device
     # with iommu_platform=on negotiates VIRTIO_F_ACCESS_PLATFORM and uses the DMA API).
     globals: tuple[str, ...] = ()
@@ -74,6 +80,7 @@ PROFILES: dict[str, Profile] = {
                  'CONFIG_PCI=y', 'CONFIG_PCI_HOST_GENERIC=y', 'CONFIG_IOMMU_SUPPORT=y',
                  'CONFIG_ARM_SMMU_V3=y', 'CONFIG_VIRTIO_MENU=y', 'CONFIG_VIRTIO_PCI=y'),
         disk_device='virtio-blk-pci-non-transitional',
+        nic_device='virtio-net-pci-non-transitional,romfile=',
         globals=('virtio-mmio.force-legacy=false',),
         extra=('-device', 'virtio-rng-pci-non-transitional,iommu_platform=on'),
         iommu=True,
@@ -83,6 +90,7 @@ PROFILES: dict[str, Profile] = {
         arch='x86_64', machine='q35', smp=2, memory=1024,
         kconfig=('CONFIG_SERIAL_8250=y', 'CONFIG_SERIAL_8250_CONSOLE=y'),
         disk_device='virtio-blk-pci',
+        nic_device='virtio-net-pci,romfile=',
         description='QEMU q35 under TCG, 2 CPUs'),
 }
 
@@ -125,8 +133,10 @@ def machine_args(p: Profile, smp: int | None, memory: int | None, machine_opts: 
 
 def boot_argv(p: Profile, kernel: str, append: str = '', initrd: str = '', dtb: str = '',
               disks: tuple[str, ...] = (), smp: int | None = None, memory: int | None = None,
-              extra: tuple[str, ...] = ()) -> list[str]:
-    """A boot with the serial console on stdio and no reboot (a panic or a poweroff ends QEMU)."""
+              extra: tuple[str, ...] = (), nics: tuple[str, ...] = ()) -> list[str]:
+    """A boot with the serial console on stdio and no reboot (a panic or a poweroff ends QEMU).
+    Each of nics is a virtio-net NIC (its extra device options, or ''), all on QEMU hub 0: they
+    reach each other and nothing else."""
     console = arch_env(p.arch)['CONSOLE']
     args = machine_args(p, smp, memory) + ['-nographic', '-serial', 'stdio', '-no-reboot',
                                            '-kernel', kernel]
@@ -139,6 +149,10 @@ def boot_argv(p: Profile, kernel: str, append: str = '', initrd: str = '', dtb: 
     for i, disk in enumerate(disks):
         args += ['-drive', f'if=none,id=disk{i},file={disk},format=raw,cache=unsafe',
                  '-device', f'{p.disk_device},drive=disk{i},iommu_platform=on']
+    for i, opts in enumerate(nics):
+        args += ['-netdev', f'hubport,id=nic{i},hubid=0',
+                 '-device', f'{p.nic_device},netdev=nic{i},mac=52:54:00:12:34:{0x56 + i:02x},'
+                 f'iommu_platform=on' + (f',{opts}' if opts else '')]
     args += ['-append', f'console={console} {append}'.strip()]
     return args + list(extra)
 
@@ -200,6 +214,7 @@ def main(argv: list[str]) -> int:
     a.add_argument('--dtb', default='')
     a.add_argument('--append', default='')
     a.add_argument('--disk', action='append', default=[])
+    a.add_argument('--nic', action='append', default=[], metavar='OPTS')
     d = sub.add_parser('dumpdtb', parents=[common])
     d.add_argument('--out', required=True)
     k = sub.add_parser('kunit-config', parents=[common])
@@ -224,7 +239,8 @@ def main(argv: list[str]) -> int:
     p = profile(args.profile)
     if args.cmd == 'argv':
         print('\n'.join(boot_argv(p, args.kernel, args.append, args.initrd, args.dtb,
-                                  tuple(args.disk), args.smp, args.memory, tuple(extra))))
+                                  tuple(args.disk), args.smp, args.memory, tuple(extra),
+                                  tuple(args.nic))))
         return 0
     if args.cmd == 'dumpdtb':
         return dumpdtb(p, args.out, args.smp, args.memory)

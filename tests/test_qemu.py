@@ -43,6 +43,23 @@ class CommandLines(unittest.TestCase):
         self.assertIn('virtio-mmio.force-legacy=false', argv)
         self.assertEqual(sum('iommu_platform=on' in a for a in argv), 2)
 
+    def test_nics_use_the_dma_api_on_one_hub(self) -> None:
+        # Workload net-pair: two virtio-net NICs through the DMA API, on one hub and nothing else.
+        for name, p in qemu.PROFILES.items():
+            with self.subTest(profile=name):
+                argv = qemu.boot_argv(p, 'k', nics=('', 'mrg_rxbuf=off'))
+                nets = [b for a, b in zip(argv, argv[1:]) if a == '-netdev']
+                self.assertEqual(nets, ['hubport,id=nic0,hubid=0', 'hubport,id=nic1,hubid=0'])
+                devs = [b for a, b in zip(argv, argv[1:]) if a == '-device' and 'netdev=' in b]
+                self.assertEqual(len(devs), 2)
+                self.assertTrue(all('iommu_platform=on' in d for d in devs), devs)
+                self.assertTrue(devs[1].endswith(',mrg_rxbuf=off'), devs)
+                self.assertNotIn('-nic', argv)
+                # A PCI NIC has an option ROM (efi-virtio.rom, ipxe-qemu) unless romfile= says none.
+                if '-pci' in p.nic_device:
+                    self.assertTrue(all(',romfile=,' in d for d in devs), devs)
+        self.assertNotIn('-netdev', qemu.boot_argv(qemu.PROFILES['arm-virt'], 'k'))
+
     def test_only_qemu_py_builds_command_lines(self) -> None:
         # A QEMU option or binary spelt in any other workshop script is a second place.
         spelt = re.compile(r'qemu-system-\w+ |dumpdtb=|(?<![-\w])-machine |-nographic|-no-reboot')
