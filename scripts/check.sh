@@ -61,7 +61,7 @@ else
 fi
 
 # The false-positive gate: the run kernel of 'make' (config/run-*.config) with the short workloads
-# (workloads=short: cow-storm, v4l2-dmabuf, true-positive and free-mapped, small counts), on every base of
+# (workloads=short: cow-storm, v4l2-dmabuf, net-pair, true-positive and free-mapped, small counts), on every base of
 # RUN_GATE_BASES (default: every base the KUnit targets run on, here 7.2 and 6.12), one gate
 # run-<base> each.  make check-arches: RUN_GATE_ARCH=arm64 (gate run-arm64-<base>) and
 # RUN_GATE_WORKLOADS, the list it runs there.

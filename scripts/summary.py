@@ -371,7 +371,22 @@ def num(d: dict[str, str], k: str, default: int = -1) -> int:
 # What a workload's ops count.
 UNITS = {'cow-storm': 'COW writes', 'odirect-fork': 'I/Os+forks', 'v4l2-dmabuf': 'frames',
          'true-positive': 'COW copy', 'free-mapped': 'buffer freed', 'mm-cow': 'tests',
-         'v4l2-compliance': 'tests'}
+         'v4l2-compliance': 'tests', 'net-pair': 'MiB TCP+UDP'}
+
+
+def net_pair_line(name: str, kv: dict[str, str]) -> str:
+    """What workload net-pair moved, and the DMA-API maps of its two NICs (userspace/net_pair.c)."""
+    def nic(x: str) -> str:
+        kind = 'mergeable' if kv.get(f'mrg_rxbuf_{x}') == '1' else 'small'
+        return (f'{kv.get(f"nic_{x}", "?")} ({kv.get(f"dev_{x}", "?")}, {kind} receive buffers) '
+                f'{kv.get(f"maps_{x}", "?")} (page_pool {kv.get(f"page_pool_maps_{x}", "?")}, '
+                f'live after unbind {kv.get(f"live_after_unbind_{x}", "?")})')
+    return (f'{name}: TCP {kv.get("tcp_a_to_b", "?")} bytes A->B in {kv.get("tcp_a_to_b_ms", "?")} ms, '
+            f'{kv.get("tcp_b_to_a", "?")} B->A in {kv.get("tcp_b_to_a_ms", "?")} ms, UDP '
+            f'{kv.get("udp_datagrams", "?")} round trips; DMA-API maps by A {nic("a")}, by B {nic("b")}; '
+            f'page_pool pages held {kv.get("page_pool_pages_held", "?")}, released '
+            f'{kv.get("page_pool_pages_released", "?")} '
+            f'({kv.get("page_pool_pages_released_before_unbind", "?")} before the unbind)')
 
 
 def summarise_run(log_path: str, qemu_rc: str) -> int:
@@ -428,6 +443,10 @@ def summarise_run(log_path: str, qemu_rc: str) -> int:
             print(f'{name}: ' + ', '.join(f'{k} {kv[k]}' for k in
                                           ('streaming', 'streaming_fail', 'pass', 'skip', 'fail', 'known_fail',
                                            'xfail', 'error', 'warnings') if k in kv))
+    for name, _ in rows:
+        kv = top.data(name)
+        if 'tcp_a_to_b' in kv:
+            print(net_pair_line(name, kv))
     print('DMA maps: DMA-API map calls (page, sg list, resource, coherent allocation) while the '
           'workload ran, each checked by dma-debug')
     try:

@@ -103,6 +103,22 @@ class RunGate(Gate):
                 with self.subTest(name):
                     self.accepted(name)
 
+    def test_real_net_pair(self) -> None:
+        # a real boot of the run kernel (7.2) with workloads=short, net-pair among them
+        out = self.accepted('real-run-short-net-pair-7.2.log')
+        self.assertIn('net-pair              8 MiB TCP+UDP ok          7923              0/0          0\n',
+                      out)
+        self.assertIn('net-pair: TCP 4194304 bytes A->B in 616 ms, 4194304 B->A in 872 ms, UDP 200 round '
+                      'trips; DMA-API maps by A eth1 (a003a00.virtio_mmio, mergeable receive buffers) 3916 '
+                      '(page_pool 576, live after unbind 0), by B eth0 (a003800.virtio_mmio, small receive '
+                      'buffers) 4007 (page_pool 640, live after unbind 0); page_pool pages held 1216, '
+                      'released 1216 (0 before the unbind)\n', out)
+
+    def test_net_pair_without_maps(self) -> None:
+        # the same boot, had a NIC bypassed the DMA API: the workload's own verdict fails the gate
+        self.rejected('run-net-pair-no-maps.log',
+                      'FAILED: workload net-pair failed: eth1 (a003a00.virtio_mmio) made no DMA-API map')
+
     def test_real_arm64_layout(self) -> None:
         self.accepted('run-good-real-arm64-layout.log')
 

@@ -958,6 +958,11 @@ static enum ktap_status run_v4l2_dmabuf(int quick)
 	return v4l2_dmabuf_workload(quick ? 20 : 100);
 }
 
+static enum ktap_status run_net_pair(int quick)
+{
+	return quick ? net_pair_workload(4, 200) : net_pair_workload(32, 1000);
+}
+
 static enum ktap_status run_mm_cow(int quick)
 {
 	(void)quick;
@@ -993,6 +998,9 @@ static const struct workload workloads[] = {
 	{ "v4l2-dmabuf", 1, run_v4l2_dmabuf,
 	  "vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 100 frames",
 	  "vivid-000 capture buffers exported as dma-bufs, imported by vivid-001's output, looped back and compared, 20 frames" },
+	{ "net-pair", 1, run_net_pair,
+	  "TCP 32 MiB each way and 1000 UDP round trips between two network namespaces over two virtio-net NICs",
+	  "TCP 4 MiB each way and 200 UDP round trips between two network namespaces over two virtio-net NICs" },
 	{ "mm-cow", 0, run_mm_cow, "the kernel's tools/testing/selftests/mm/cow.c", NULL },
 	/* Last: after its one expected report, dma-debug prints no more (num_errors=1). */
 	{ "true-positive", 1, run_true_positive,
@@ -1016,7 +1024,7 @@ static int in_list(const char *list, const char *name)
 
 /*
  * The kernel argument workloads= selects what runs: "full" (the default, 'make'), "short"
- * ('make check': cow-storm, v4l2-dmabuf, true-positive and free-mapped, small counts) or a comma-separated
+ * ('make check': cow-storm, v4l2-dmabuf, net-pair, true-positive and free-mapped, small counts) or a comma-separated
  * list of workload names (full counts), e.g. workloads=v4l2-compliance,true-positive.  Every name
  * of the list is planned: an unknown one is reported as a failed test.
  */
