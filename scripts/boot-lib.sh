@@ -20,7 +20,8 @@ workload_boot() {
 	# Workload net-pair: two virtio-net NICs through the DMA API too, joined by a QEMU hub (no traffic
 	# leaves the guest), one with mergeable receive buffers and one without (virtio-net's two
 	# page_pool receive paths).
-	[ "$kind" != run ] || nics=(--nic mrg_rxbuf=on --nic mrg_rxbuf=off)
+	# No NICs on arm64 for now (config/arch/arm64.env: 7.2 prints a lockdep splat when they probe).
+	[ "$kind" != run ] || [ "${ARCH:-arm}" = arm64 ] || nics=(--nic mrg_rxbuf=on --nic mrg_rxbuf=off)
 	set +e
 	bash "$TOP/scripts/boot.sh" --machine "$profile" --kernel "$kout/$KIMAGE" --initrd "$dir/initramfs.cpio" \
 		--disk "$dir/disk.img:64M" --disk "$dir/swap.img:32M" "${nics[@]}" --append "$WORKLOAD_ARGS $args" \
