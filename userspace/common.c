@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -120,4 +121,24 @@ void dump_dma_api(const char *key)
 		buf[strcspn(buf, "\n")] = 0;
 		say("# %s: %s=%s\n", key, files[i], buf[0] ? buf : "-");
 	}
+}
+
+enum ktap_status fail(const char *name, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	say("# %s: error: %s\n", name, msg);
+	return KTAP_FAIL;
+}
+
+long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the workshop's init (init.c, its workloads and its soak mode, soak.c): console
+ * Helpers shared by the workshop's init (init.c, its workloads — net_pair.c, v4l2_dmabuf.c — and its soak mode, soak.c): console
  * output, small file reads and writes, the kernel command line, KTAP lines, dma-debug's state.
  *
  * Everything init prints for the host is KTAP (Documentation/dev-tools/ktap.rst), parsed by
@@ -33,6 +33,11 @@ int cmdline_arg(const char *name, char *buf, size_t len);
 enum ktap_status { KTAP_OK, KTAP_FAIL, KTAP_SKIP };
 void ktap_header(int indent, const char *subtest, int planned);
 void ktap_result(int indent, int num, const char *name, enum ktap_status st, const char *skip_why);
+/* A workload's failure: print "# NAME: error: TEXT" and return KTAP_FAIL. */
+enum ktap_status fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+long long now_ns(void);
 
 /* dma-debug's state: "# KEY: NAME=VALUE" for each small dma-api file, "# KEY: LINE" for devices. */
 void dump_dma_api(const char *key);

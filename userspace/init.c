@@ -59,30 +59,6 @@ static void pin_to_cpu(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* A workload's failure: print "# NAME: error: TEXT" and return KTAP_FAIL. */
-static enum ktap_status fail(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static enum ktap_status fail(const char *name, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	say("# %s: error: %s\n", name, msg);
-	return KTAP_FAIL;
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* Write one byte in every page of [p, p + len): each write to a shared-after-fork page is a COW fault. */
 static unsigned long touch_pages(char *p, size_t len, char v)
 {

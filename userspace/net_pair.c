@@ -103,28 +103,6 @@ struct np_child {
 	char err[160];
 };
 
-static enum ktap_status np_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static enum ktap_status np_fail(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	say("# %s: error: %s\n", me, msg);
-	return KTAP_FAIL;
-}
-
-static long long np_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* The byte at offset OFF of stream SEED: 8 bytes of a mixed word per 8 bytes of the stream. */
 static void np_pattern(unsigned char *p, uint64_t off, size_t len, uint64_t seed)
 {
@@ -512,13 +490,13 @@ static void np_child(int to_parent, int from_parent, int stop, int report, long 
 		goto out;
 	}
 	np_timeouts(cs, NP_TIMEOUT_S * 1000);
-	t0 = np_now_ns();
+	t0 = now_ns();
 	r.tcp_got = np_recv_stream(cs, NP_SEED_AB, &r.tcp_bad_at);
-	r.recv_ns = np_now_ns() - t0;
-	t0 = np_now_ns();
+	r.recv_ns = now_ns() - t0;
+	t0 = now_ns();
 	if (r.tcp_got == bytes && r.tcp_bad_at == -1)
 		r.tcp_sent = np_send_stream(cs, bytes, NP_SEED_BA);
-	r.send_ns = np_now_ns() - t0;
+	r.send_ns = now_ns() - t0;
 	close(cs);
 	/* UDP echo: every datagram is checked, then sent back as it came. */
 	for (;;) {
@@ -612,7 +590,7 @@ enum ktap_status net_pair_workload(long mib, int datagrams)
 	struct np_child r = { .tcp_bad_at = -1 };
 	int up[2], down[2], stop[2], rep[2], n, i, status, s = -1, triggers, have_devices;
 	long long bytes = (long long)mib << 20, sent = 0, got = 0, bad_at = -1, t0, t_ab = 0, t_ba = 0;
-	long long t_start = np_now_ns(), udp_bytes = 0;
+	long long t_start = now_ns(), udp_bytes = 0;
 	long udp_ok = 0, udp_retries = 0, udp_bad = 0, pp_hold, pp_release, pp_release_run;
 	const char *why, *err = NULL;
 	struct sockaddr_in sa;
@@ -622,7 +600,7 @@ enum ktap_status net_pair_workload(long mib, int datagrams)
 	n = np_find_nics(nics, 4);
 	say("# %s: %d virtio-net interface(s)\n", me, n);
 	if (n < 2)
-		return np_fail("%d virtio-net NIC(s), 2 needed (scripts/qemu.py gives the run two on a hub; "
+		return fail(me, "%d virtio-net NIC(s), 2 needed (scripts/qemu.py gives the run two on a hub; "
 			       "CONFIG_VIRTIO_NET?)", n);
 	/* A: the NIC with mergeable receive buffers, if one of the two has them and the other not. */
 	a = &nics[0];
@@ -640,7 +618,7 @@ enum ktap_status net_pair_workload(long mib, int datagrams)
 		    x->access_platform, 'a' + i, x->mrg_rxbuf, 'a' + i, i ? NP_ADDR_B : NP_ADDR_A);
 	}
 	if (!a->access_platform || !b->access_platform)
-		return np_fail("a NIC did not negotiate VIRTIO_F_ACCESS_PLATFORM (iommu_platform=on, "
+		return fail(me, "a NIC did not negotiate VIRTIO_F_ACCESS_PLATFORM (iommu_platform=on, "
 			       "non-legacy virtio): virtio would bypass the DMA API");
 	have_devices = a->maps0 >= 0 && b->maps0 >= 0;
 	triggers = np_trace_start();
@@ -648,10 +626,10 @@ enum ktap_status net_pair_workload(long mib, int datagrams)
 
 	/* up: the child's steps; down: NIC B's name; stop: the end of the echo; rep: the report */
 	if (pipe(up) || pipe(down) || pipe(stop) || pipe(rep))
-		return np_fail("pipe: %s", strerror(errno));
+		return fail(me, "pipe: %s", strerror(errno));
 	pid = fork();
 	if (pid < 0)
-		return np_fail("fork: %s", strerror(errno));
+		return fail(me, "fork: %s", strerror(errno));
 	if (pid == 0) {
 		close(up[0]);
 		close(down[1]);
@@ -704,13 +682,13 @@ enum ktap_status net_pair_workload(long mib, int datagrams)
 		err = errbuf;
 		goto reap;
 	}
-	t0 = np_now_ns();
+	t0 = now_ns();
 	sent = np_send_stream(s, bytes, NP_SEED_AB);
 	shutdown(s, SHUT_WR);
-	t_ab = np_now_ns() - t0;
-	t0 = np_now_ns();
+	t_ab = now_ns() - t0;
+	t0 = now_ns();
 	got = np_recv_stream(s, NP_SEED_BA, &bad_at);
-	t_ba = np_now_ns() - t0;
+	t_ba = now_ns() - t0;
 	close(s);
 	udp_ok = np_udp(datagrams, &udp_retries, &udp_bad, &udp_bytes);
 reap:
@@ -756,7 +734,7 @@ reap:
 	say("# %s: ops=%lld tcp_a_to_b=%lld tcp_b_to_a=%lld tcp_a_to_b_ms=%lld tcp_b_to_a_ms=%lld "
 	    "udp_datagrams=%ld udp_bytes=%lld udp_retries=%ld seconds=%.1f\n", me,
 	    (r.tcp_got + got + udp_bytes) >> 20, r.tcp_got, got, t_ab / 1000000, t_ba / 1000000,
-	    udp_ok, udp_bytes, udp_retries, (np_now_ns() - t_start) / 1e9);
+	    udp_ok, udp_bytes, udp_retries, (now_ns() - t_start) / 1e9);
 	for (i = 0; i < 2; i++) {
 		struct nic *x = i ? b : a;
 
@@ -769,35 +747,35 @@ reap:
 	    me, pp_hold, pp_release, pp_release_run);
 
 	if (err)
-		return np_fail("%s", err);
+		return fail(me, "%s", err);
 	if (r.err[0])
-		return np_fail("child: %s", r.err);
+		return fail(me, "child: %s", r.err);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return np_fail("the child failed (status %d)", status);
+		return fail(me, "the child failed (status %d)", status);
 	if (sent != bytes || r.tcp_got != bytes || r.tcp_bad_at != -1)
-		return np_fail("TCP %s -> %s: sent %lld of %lld bytes, received %lld, first wrong byte at %lld%s",
+		return fail(me, "TCP %s -> %s: sent %lld of %lld bytes, received %lld, first wrong byte at %lld%s",
 			       a->name, b->name, sent, bytes, r.tcp_got, r.tcp_bad_at,
 			       r.tcp_bad_at == -2 ? " (receive error or timeout)" : "");
 	if (r.tcp_sent != bytes || got != bytes || bad_at != -1)
-		return np_fail("TCP %s -> %s: sent %lld of %lld bytes, received %lld, first wrong byte at %lld%s",
+		return fail(me, "TCP %s -> %s: sent %lld of %lld bytes, received %lld, first wrong byte at %lld%s",
 			       b->name, a->name, r.tcp_sent, bytes, got, bad_at,
 			       bad_at == -2 ? " (receive error or timeout)" : "");
 	if (udp_ok != datagrams || udp_bad || r.udp_bad)
-		return np_fail("UDP: %ld of %d round trips intact, %ld echoes wrong, %ld datagrams wrong at %s",
+		return fail(me, "UDP: %ld of %d round trips intact, %ld echoes wrong, %ld datagrams wrong at %s",
 			       udp_ok < 0 ? 0 : udp_ok, datagrams, udp_bad, r.udp_bad, b->name);
 	/* 7.2's virtio-net receives into page_pool pages; they must be the pool's DMA mappings. */
 	if (pp_hold > 0 && a->h_pp + b->h_pp <= 0)
-		return np_fail("the NICs' page pools took %ld pages but mapped none (no PP_FLAG_DMA_MAP): "
+		return fail(me, "the NICs' page pools took %ld pages but mapped none (no PP_FLAG_DMA_MAP): "
 			       "receive buffers bypassed the DMA API", pp_hold);
 	for (i = 0; i < 2; i++) {
 		struct nic *x = i ? b : a;
 		long maps = have_devices ? x->maps1 - x->maps0 : x->h_maps;
 
 		if (maps <= 0)
-			return np_fail("%s (%s) made no DMA-API map (%s): the traffic bypassed the DMA API",
+			return fail(me, "%s (%s) made no DMA-API map (%s): the traffic bypassed the DMA API",
 				       x->name, x->dev, have_devices ? "dma-api/devices" : "dma tracepoints");
 		if (x->live1 > 0)
-			return np_fail("%s (%s) still has %ld live DMA-API mapping(s) after its unbind",
+			return fail(me, "%s (%s) still has %ld live DMA-API mapping(s) after its unbind",
 				       x->name, x->dev, x->live1);
 	}
 	return KTAP_OK;
