@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the workshop's init (init.c, its workloads — net_pair.c, v4l2_dmabuf.c — and its soak mode, soak.c): console
- * output, small file reads and writes, the kernel command line, KTAP lines, dma-debug's state.
+ * Helpers shared by the workshop's init (init.c, its workloads in net_pair.c and v4l2_dmabuf.c, and
+ * its soak mode, soak.c): console output, small file reads and writes, the kernel command line, KTAP
+ * lines and failures, the clock, dma-debug's state.
  *
  * Everything init prints for the host is KTAP (Documentation/dev-tools/ktap.rst), parsed by
  * scripts/summary.py: "KTAP version 1", a plan "1..N", one "ok N NAME" / "not ok N NAME" per
