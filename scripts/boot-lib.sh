@@ -6,6 +6,16 @@
 # allocator (workload v4l2-dmabuf shares buffers between them).
 WORKLOAD_ARGS="panic=-1 vivid.n_devs=2 vivid.allocators=1,1 vivid.node_types=0x101,0x101 vivid.ccs_cap_mode=-1,1 vivid.ccs_out_mode=-1,2"
 
+# runs_net_pair KERNEL-ARGS: whether the init runs workload net-pair with these arguments (its
+# workloads=: none or "full" runs every workload, "short" has net-pair, a list must name it).
+runs_net_pair() {
+	local a wl=full
+	for a in $1; do
+		[[ $a != workloads=* ]] || wl=${a#workloads=}
+	done
+	[ "$wl" = full ] || [ "$wl" = short ] || [[ ",$wl," == *,net-pair,* ]]
+}
+
 # workload_boot KIND KOUT DIR LOG TIMEOUT [KERNEL-ARGS]: boot KOUT's image with DIR/initramfs.cpio on
 # ARCH's default machine (scripts/qemu.py profiles --default) with two fresh virtio disks (and, for
 # the run, two virtio-net NICs on a QEMU hub), then judge LOG with 'scripts/summary.py KIND' (run or
@@ -20,8 +30,10 @@ workload_boot() {
 	# Workload net-pair: two virtio-net NICs through the DMA API too, joined by a QEMU hub (no traffic
 	# leaves the guest), one with mergeable receive buffers and one without (virtio-net's two
 	# page_pool receive paths).
-	# No NICs on arm64 for now (config/arch/arm64.env: 7.2 prints a lockdep splat when they probe).
-	[ "$kind" != run ] || [ "${ARCH:-arm}" = arm64 ] || nics=(--nic mrg_rxbuf=on --nic mrg_rxbuf=off)
+	# Only when the run has net-pair: a list without it (config/arch/arm64.env) boots without NICs.
+	if [ "$kind" = run ] && runs_net_pair "$args"; then
+		nics=(--nic mrg_rxbuf=on --nic mrg_rxbuf=off)
+	fi
 	set +e
 	bash "$TOP/scripts/boot.sh" --machine "$profile" --kernel "$kout/$KIMAGE" --initrd "$dir/initramfs.cpio" \
 		--disk "$dir/disk.img:64M" --disk "$dir/swap.img:32M" "${nics[@]}" --append "$WORKLOAD_ARGS $args" \
