@@ -29,12 +29,12 @@ check:
 
 ## make check-arches the series' KUnit suites on the other architectures (kunit/targets with tier = arches:
 ##                    x86_64 on q35, arm64 on virt with an SMMUv3) and the run gate on arm64 (virtio
-##                    disks behind the SMMU: cow-storm, odirect-fork, v4l2-dmabuf,
-##                    mm-cow, true-positive, free-mapped);
+##                    disks behind the SMMU, NICs on virtio-mmio: cow-storm, odirect-fork, v4l2-dmabuf,
+##                    mm-cow, net-pair, true-positive, free-mapped);
 ##                    not in CI (its budget): run it before resolving what they test
 check-arches:
 	@CHECK_TIER=arches CHECK_BENCH=0 RUN_GATE_ARCH=arm64 RUN_GATE_BASES=7.2 \
-		RUN_GATE_WORKLOADS=cow-storm,odirect-fork,v4l2-dmabuf,mm-cow,true-positive,free-mapped bash scripts/check.sh
+		RUN_GATE_WORKLOADS=cow-storm,odirect-fork,v4l2-dmabuf,mm-cow,net-pair,true-positive,free-mapped bash scripts/check.sh
 
 ## make lint          the gates' own tests (shellcheck, tests/), then upstream gates: git am onto a
 ##                    pristine tree, kernel-doc, W=1 and sparse (FULL=1: also every patch builds alone,

@@ -30,7 +30,7 @@ workload_boot() {
 	# Workload net-pair: two virtio-net NICs through the DMA API too, joined by a QEMU hub (no traffic
 	# leaves the guest), one with mergeable receive buffers and one without (virtio-net's two
 	# page_pool receive paths).
-	# Only when the run has net-pair: a list without it (config/arch/arm64.env) boots without NICs.
+	# Only when the run has net-pair: a list without it (e.g. workloads=cow-storm) boots without NICs.
 	if [ "$kind" = run ] && runs_net_pair "$args"; then
 		nics=(--nic mrg_rxbuf=on --nic mrg_rxbuf=off)
 	fi
