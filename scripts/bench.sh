@@ -173,6 +173,17 @@ prepare_tree() {
 				die "could not insert bench/free-hook-switch-${f#*:}.c into ${wt#"$TOP"/}/mm/${f%%:*}.c" \
 					"see the sed in prepare_tree (scripts/bench.sh)"
 		done
+		# kfree()'s check is the slab's DMA mark, tested before debug_dma_check_free_object()
+		# is called: the switch goes in front of the test.
+		local mark='if (unlikely(slab_test_dma_mapped(slab)))'
+		grep -qF "$mark" "$wt/mm/slub.c" ||
+			die "the series' mm/slub.c does not test the slab's DMA mark with '$mark'" \
+				"the switch of kfree()'s check in prepare_tree (scripts/bench.sh) needs updating"
+		sed -i 's/if (unlikely(slab_test_dma_mapped(slab)))/if (!static_branch_unlikely(\&dma_bench_free_hook_off) \&\&\n\t    unlikely(slab_test_dma_mapped(slab)))/' \
+			"$wt/mm/slub.c"
+		grep -q 'static_branch_unlikely(&dma_bench_free_hook_off) &&$' "$wt/mm/slub.c" ||
+			die "could not put the switch in front of slab_free_hook()'s DMA mark test in ${wt#"$TOP"/}/mm/slub.c" \
+				"see the sed in prepare_tree (scripts/bench.sh)"
 	    fi ;;
 	esac
 	{ cat "$TOP/bench/tracker-common.h"; cat "$TOP/bench/tracker-$kind.c"; } >>"$wt/kernel/dma/debug.c"
