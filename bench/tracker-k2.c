@@ -22,7 +22,7 @@ void dma_bench_tracker_mem(struct dma_bench_mem *m)
 	xa_lock_irqsave(&dma_debug_spans, flags);
 	m->nodes += dma_bench_count_nodes(rcu_dereference_raw(dma_debug_spans.xa_head));
 	xa_unlock_irqrestore(&dma_debug_spans, flags);
-	m->fixed = dma_debug_filter.slots ? dma_debug_filter.mask + 1 : 0;
+	m->fixed = dma_debug_filter != &dma_debug_no_filter ? dma_debug_filter->mask + 1 : 0;
 }
 
 /* An entry as dma_map_page() of @page makes it, for the profile */
