@@ -28,6 +28,11 @@
  *             alone (see dma_bench_profile()); kernels with dma-debug only
  *   tput_off / tput_on  (case "throughput")
  *             COW faults per second of 2 kthreads on 2 CPUs sharing one mm
+ *   mb_page, mb_sg  (figure 7, kernels with CONFIG_DMA_MAP_BENCHMARK)
+ *             ns per map+unmap of a page / a 16-entry sg list as the kernel's
+ *             own dma_map_benchmark (kernel/dma/map_benchmark.c) measures it,
+ *             1 thread; case "map_benchmark_smp": mbs1_* and mbs2_*, the same
+ *             with 1 and 2 threads on 2 CPUs (no -icount)
  *
  * dma_bench.iommu=1 maps for a device behind an IOMMU instead of the KUnit
  * device (dma-direct): the first PCI device that is bound to a driver and
@@ -51,12 +56,22 @@
 #include <linux/moduleparam.h>
 #include <linux/pagemap.h>
 #include <linux/pci.h>
+#include <linux/platform_device.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 #include <linux/vmalloc.h>
+
+/* Figure 7 drives 7.2's dma_map_benchmark (its SG mode, device_set_driver_override()) */
+#if IS_ENABLED(CONFIG_DMA_MAP_BENCHMARK) && LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
+#define DMA_BENCH_MB 1
+#include <linux/fs.h>
+#include <linux/map_benchmark.h>
+#include <linux/mount.h>
+#endif
 
 #include "dma_bench.h"
 #include "dma_testdev.h"
@@ -67,6 +82,7 @@ DMA_TEST_PARAM(uint, unsigned int, ops, 1000, "map+unmap operations per round");
 DMA_TEST_PARAM(uint, unsigned int, cow_pages, 256, "pages copied on write per round (per thread)");
 DMA_TEST_PARAM(uint, unsigned int, tput_ms, 1000, "duration of one throughput trial in ms");
 DMA_TEST_PARAM(bool, bool, iommu, false, "map for a PCI device behind an IOMMU (iommu-dma)");
+DMA_TEST_PARAM(uint, unsigned int, mb_seconds, 1, "seconds per dma_map_benchmark run (figure 7; 0: none)");
 
 #define DMA_BENCH_OP_PAGES	16
 
@@ -125,6 +141,12 @@ struct dma_bench {
 	unsigned int nr_cow;
 	u64 *val;
 	bool iommu_dev;		/* @dev is a reference to a PCI device behind an IOMMU */
+#ifdef DMA_BENCH_MB
+	struct platform_device *mb_pdev;	/* bound to dma_map_benchmark */
+	struct vfsmount *mb_mnt;		/* debugfs, for its dma_map_benchmark file */
+	struct file *mb_file;
+	struct map_benchmark __user *mb_param;	/* the ioctl's argument, in user memory */
+#endif
 };
 
 #if IS_ENABLED(CONFIG_PCI) && IS_ENABLED(CONFIG_IOMMU_DMA)
@@ -184,6 +206,17 @@ static void dma_bench_release(struct kunit *test, struct dma_bench *b)
 		put_device(b->dev);
 		b->iommu_dev = false;
 	}
+#ifdef DMA_BENCH_MB
+	if (b->mb_file)
+		fput(b->mb_file);
+	b->mb_file = NULL;
+	if (!IS_ERR_OR_NULL(b->mb_mnt))
+		kern_unmount(b->mb_mnt);
+	b->mb_mnt = NULL;
+	if (b->mb_pdev)
+		platform_device_unregister(b->mb_pdev);
+	b->mb_pdev = NULL;
+#endif
 }
 
 static void dma_bench_exit(struct kunit *test)
@@ -369,6 +402,103 @@ static void dma_bench_free_figure(struct kunit *test, struct dma_bench *b, const
 	}
 }
 
+#ifdef DMA_BENCH_MB
+/*
+ * Figure 7: the kernel's own dma_map_benchmark, driven as tools/dma/dma_map_benchmark
+ * drives it: a platform device bound to the dma_map_benchmark driver with
+ * driver_override (dma-direct, as the KUnit device of figure 1), and the
+ * DMA_MAP_BENCHMARK ioctl of its debugfs file with the parameters in user memory.
+ * Returns false, with a KUnit failure, when a step fails.
+ */
+static bool dma_bench_mb_setup(struct kunit *test, struct dma_bench *b)
+{
+	struct file_system_type *debugfs;
+	unsigned long addr;
+
+	b->mb_pdev = platform_device_alloc("dma-bench-mb", PLATFORM_DEVID_NONE);
+	KUNIT_ASSERT_NOT_NULL(test, b->mb_pdev);
+	KUNIT_ASSERT_EQ(test, device_set_driver_override(&b->mb_pdev->dev, "dma_map_benchmark"), 0);
+	if (platform_device_add(b->mb_pdev)) {
+		platform_device_put(b->mb_pdev);
+		b->mb_pdev = NULL;
+		KUNIT_FAIL(test, "platform_device_add() failed");
+		return false;
+	}
+	KUNIT_ASSERT_NOT_NULL_MSG(test, b->mb_pdev->dev.driver,
+				  "dma_map_benchmark did not bind to %s", dev_name(&b->mb_pdev->dev));
+
+	debugfs = get_fs_type("debugfs");
+	KUNIT_ASSERT_NOT_NULL(test, debugfs);
+	b->mb_mnt = kern_mount(debugfs);
+	put_filesystem(debugfs);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->mb_mnt);
+	b->mb_file = file_open_root_mnt(b->mb_mnt, "dma_map_benchmark", O_RDWR, 0);
+	if (IS_ERR(b->mb_file)) {
+		KUNIT_FAIL(test, "opening debugfs dma_map_benchmark: %ld", PTR_ERR(b->mb_file));
+		b->mb_file = NULL;
+		return false;
+	}
+	KUNIT_ASSERT_NOT_NULL(test, b->mb_file->f_op->unlocked_ioctl);
+
+	addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_TRUE(test, addr && !IS_ERR_VALUE(addr));
+	b->mb_param = (struct map_benchmark __user *)addr;
+	return true;
+}
+
+/* One dma_map_benchmark run; ns per map+unmap and per thread (its averages are in 100 ns) */
+static u64 dma_bench_mb_run(struct kunit *test, struct dma_bench *b, u8 mode, u32 granule,
+			    u32 threads)
+{
+	struct map_benchmark p = {
+		.threads = threads,
+		.seconds = mb_seconds,
+		.node = NUMA_NO_NODE,
+		.dma_bits = 32,
+		.dma_dir = DMA_MAP_FROM_DEVICE,
+		.granule = granule,
+		.map_mode = mode,
+	};
+	long ret;
+
+	KUNIT_ASSERT_EQ(test, copy_to_user(b->mb_param, &p, sizeof(p)), 0);
+	ret = b->mb_file->f_op->unlocked_ioctl(b->mb_file, DMA_MAP_BENCHMARK,
+					       (unsigned long)b->mb_param);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "DMA_MAP_BENCHMARK: %ld", ret);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&p, b->mb_param, sizeof(p)), 0);
+	return (p.avg_map_100ns + p.avg_unmap_100ns) * 100;
+}
+
+/* Print figure 7 at @live: a page and a 16-entry sg list, with @threads threads */
+static void dma_bench_mb_figures(struct kunit *test, struct dma_bench *b, const char *prefix,
+				 u32 threads, unsigned int n, unsigned int live)
+{
+	char fig[32];
+	unsigned int r;
+
+	for (r = 0; r < n; r++)
+		b->val[r] = dma_bench_mb_run(test, b, DMA_MAP_BENCH_SINGLE_MODE, 1, threads);
+	snprintf(fig, sizeof(fig), "%s_page", prefix);
+	dma_bench_print(fig, live, b->val, n);
+	for (r = 0; r < n; r++)
+		b->val[r] = dma_bench_mb_run(test, b, DMA_MAP_BENCH_SG_MODE, DMA_BENCH_OP_PAGES,
+					     threads);
+	snprintf(fig, sizeof(fig), "%s_sg", prefix);
+	dma_bench_print(fig, live, b->val, n);
+}
+#else
+static bool dma_bench_mb_setup(struct kunit *test, struct dma_bench *b)
+{
+	return false;
+}
+
+static void dma_bench_mb_figures(struct kunit *test, struct dma_bench *b, const char *prefix,
+				 u32 threads, unsigned int n, unsigned int live)
+{
+}
+#endif
+
 /* A private mapping of a shmem file whose pages are all in the page cache */
 static void dma_bench_cow_setup(struct kunit *test, struct dma_bench *b, unsigned int nr)
 {
@@ -474,11 +604,14 @@ static void dma_bench_icount(struct kunit *test)
 	bool hook = dma_bench_cow_hook_present();
 	struct dma_bench_prof prof;
 	unsigned int live, r;
+	bool mb;
 
 	dma_bench_cow_setup(test, b, cow_pages);
-	pr_info("dma-bench: start live_max=%u rounds=%u ops=%u cow_pages=%u hook=%d free_hook=%d cpus=%u iommu=%d\n",
+	/* Through the IOMMU, figure 7 would still map for dma-direct: not there */
+	mb = mb_seconds && !b->iommu_dev && dma_bench_mb_setup(test, b);
+	pr_info("dma-bench: start live_max=%u rounds=%u ops=%u cow_pages=%u hook=%d free_hook=%d cpus=%u iommu=%d map_benchmark=%d\n",
 		live_max, rounds, ops, cow_pages, hook, dma_bench_free_hook_present(),
-		num_online_cpus(), b->iommu_dev);
+		num_online_cpus(), b->iommu_dev, mb);
 
 	for (live = 0; live != UINT_MAX; live = dma_bench_next_level(live)) {
 		dma_bench_grow(test, b, live);
@@ -515,6 +648,9 @@ static void dma_bench_icount(struct kunit *test)
 
 		dma_bench_free_figure(test, b, "free_page", dma_bench_free_page_round, live);
 		dma_bench_free_figure(test, b, "kfree", dma_bench_kfree_round, live);
+
+		if (mb)
+			dma_bench_mb_figures(test, b, "mb", 1, 1, live);
 
 		dma_bench_mem_print(live);
 	}
@@ -622,9 +758,34 @@ static void dma_bench_throughput(struct kunit *test)
 	pr_info("dma-bench: done\n");
 }
 
+/*
+ * Figure 7 on 2 CPUs (no -icount): dma_map_benchmark with 1 and then 2 threads,
+ * @rounds runs each, at every level of live mappings; every kernel has it.
+ */
+static void dma_bench_map_benchmark_smp(struct kunit *test)
+{
+	struct dma_bench *b = test->priv;
+	unsigned int live;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 CPUs");
+	if (!IS_ENABLED(DMA_BENCH_MB) || !mb_seconds || b->iommu_dev)
+		kunit_skip(test, "no dma_map_benchmark (CONFIG_DMA_MAP_BENCHMARK, 7.2), or mb_seconds=0");
+	KUNIT_ASSERT_TRUE(test, dma_bench_mb_setup(test, b));
+	pr_info("dma-bench: start live_max=%u rounds=%u mb_seconds=%u cpus=%u map_benchmark=1\n",
+		live_max, rounds, mb_seconds, num_online_cpus());
+	for (live = 0; live != UINT_MAX; live = dma_bench_next_level(live)) {
+		dma_bench_grow(test, b, live);
+		dma_bench_mb_figures(test, b, "mbs1", 1, rounds, live);
+		dma_bench_mb_figures(test, b, "mbs2", 2, rounds, live);
+	}
+	pr_info("dma-bench: done\n");
+}
+
 static struct kunit_case dma_bench_cases[] = {
 	KUNIT_CASE_SLOW(dma_bench_icount),
 	KUNIT_CASE_SLOW(dma_bench_throughput),
+	KUNIT_CASE_SLOW(dma_bench_map_benchmark_smp),
 	{}
 };
 

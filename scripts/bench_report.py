@@ -6,6 +6,7 @@
                      --kernel TEXT --series DIR --tree DIR --bench-dir DIR --target NAME
                      --date YYYY-MM-DD --load 'L1 L5 L15' --qemu BINARY --builds 'k0 N s,...']
                     K0=log K1=log K2=log K2tput=log [K0i=log K1i=log K2i=log [KPi=log KPi-on=log]]
+                    [K1mb=log K2mb=log]
     bench_report.py --smoke K2=log      check that every figure is there (make check)
 
 scripts/bench.sh gives every option (and keeps them in build/bench/<base>/report.args for
@@ -13,6 +14,8 @@ scripts/bench.sh gives every option (and keeps them in build/bench/<base>/report
 icount runs through an IOMMU (dma_bench.iommu=1): their map figures get rows and ratios of their own.
 KPi and KPi-on are the runs of KP, K0 with upstream's CONFIG_IOMMU_DEBUG_PAGEALLOC, through the IOMMU,
 without and with iommu.debug_pagealloc=1: their map and free figures, and what the check costs them.
+K1mb and K2mb are the 2-CPU runs of the kernel's own dma_map_benchmark (figure 7 with 1 and 2 threads);
+its 1-thread icount figures come in the K0, K1 and K2 logs (mb_page, mb_sg), when the kernels have it.
 """
 import argparse
 import os
@@ -28,6 +31,9 @@ TARGET_MAP = 0.8
 TARGET_GROWTH = 1.1
 TARGET_TPUT = 0.98
 TARGET_FREE = 0.02
+TARGET_MB_TPUT = 1.0
+# Figure 7: the kernel's dma_map_benchmark (ns per map+unmap and per thread)
+MB_FIGS = (('page', 'a page'), ('sg', 'sg×16'))
 FREE_FIGS = (('free_page', '6a page alloc+free (instr)', 'page alloc+free'),
              ('kfree', '6b kmalloc(128)+kfree (instr)', 'kmalloc+kfree'))
 # Upstream's IOMMU page-leak check (KP = K0 + CONFIG_IOMMU_DEBUG_PAGEALLOC), both runs through the IOMMU
@@ -73,12 +79,17 @@ def tracker_bytes(m):
 def smoke(runs):
     figs, mem, _ = parse(runs['K2'])
     with open(runs['K2'], errors='replace') as f:
-        free_hook = 'free_hook=1' in f.read()
+        text = f.read()
+    free_hook = 'free_hook=1' in text
     want = ['map_page', 'map_sg', 'cow_off', 'cow_on', 'tput_on', 'tput_off',
             'prof_stack', 'prof_entry', 'prof_hash', 'prof_tracker', 'free_page_off', 'kfree_off']
     # A series with the free checks prints their 'on' figures too (dma-bench: start ... free_hook=1).
     if free_hook:
         want += ['free_page_on', 'kfree_on']
+    # A kernel with dma_map_benchmark prints figure 7 (dma-bench: start ... map_benchmark=1), in the
+    # icount case and in its 2-CPU case.
+    if 'map_benchmark=1' in text:
+        want += ['mb_page', 'mb_sg', 'mbs1_page', 'mbs1_sg', 'mbs2_page', 'mbs2_sg']
     ok = True
     for fig in want:
         for live in (0, 1000):
@@ -176,6 +187,22 @@ def main():
         for k, lab in KP_RUNS:
             if k in data:
                 row(label, lab, data[k][0].get(fig + '_off', {}))
+    mb = all('mb_page' in data[k][0] for k in ('K0', 'K1', 'K2'))
+    if mb:
+        for fig, name in MB_FIGS:
+            for k in ('K0', 'K1', 'K2'):
+                row(f'7 dma_map_benchmark, map+unmap {name} (instr)', k, data[k][0].get('mb_' + fig, {}))
+    mbs = all(k in data and 'mbs1_page' in data[k][0] for k in ('K1mb', 'K2mb'))
+    mb_tput = {}
+    if mbs:
+        for fig, name in MB_FIGS:
+            for k in ('K1mb', 'K2mb'):
+                for t in (1, 2):
+                    # ns per map+unmap and per thread, as pairs per second of all threads
+                    v = {n: [round(t * 1e9 / x) for x in vals if x]
+                         for n, vals in data[k][0].get(f'mbs{t}_{fig}', {}).items()}
+                    mb_tput[(k, t, fig)] = v
+                    row(f'7 dma_map_benchmark, {name}, 2 CPUs (map+unmap/s)', f'{k[:2]} {t} thread(s)', v)
     for k in ('K1', 'K2'):
         mem = data[k][1]
         p(f'| 4 tracker bytes per tracked page | {k} | ' + ' | '.join(
@@ -235,6 +262,22 @@ def main():
                 (f'{(med(on_f[n]) - med(off_f[n])) / med(off_f[n]) * 100:+.1f}% '
                  f'({med(on_f[n]) - med(off_f[n]):+,.0f} instr)' if n in on_f and n in off_f else 'n/a')
                 for n in levels) + ' |')
+    if mb:
+        for fig, name in MB_FIGS:
+            m1, m2 = data['K1'][0].get('mb_' + fig, {}), data['K2'][0].get('mb_' + fig, {})
+            q(f'| K2 / K1 dma_map_benchmark map+unmap {name} | ' + ' | '.join(
+                (f'{med(m2[n]) / med(m1[n]):.2f}' if n in m1 and n in m2 and med(m1[n]) else 'n/a')
+                for n in levels) + ' |')
+    if mbs:
+        for fig, name in MB_FIGS:
+            t1, t2 = mb_tput[('K1mb', 2, fig)], mb_tput[('K2mb', 2, fig)]
+            q(f'| K2 / K1 dma_map_benchmark 2-thread throughput, {name} | ' + ' | '.join(
+                (f'{med(t2[n]) / med(t1[n]):.2f}' if t1.get(n) and t2.get(n) else 'n/a') for n in levels) + ' |')
+            for k in ('K1mb', 'K2mb'):
+                a1, a2 = mb_tput[(k, 1, fig)], mb_tput[(k, 2, fig)]
+                q(f'| {k[:2]} dma_map_benchmark scaling, {name}: 2 threads / 1 | ' + ' | '.join(
+                    (f'{med(a2[n]) / med(a1[n]):.2f}' if a1.get(n) and a2.get(n) else 'n/a')
+                    for n in levels) + ' |')
     k1mem, k2mem = data['K1'][1], data['K2'][1]
     q('| K2 / K1 tracker bytes per tracked page | ' + ' | '.join(
         (f'{tracker_bytes(k2mem[n]) / tracker_bytes(k1mem[n]):.2f}'
@@ -283,6 +326,20 @@ def main():
         if top in c:
             verdict(f'free check cost, {name}, at {fmt_live(top)} live', f'{c[top] * 100:+.1f}%',
                     c[top] <= TARGET_FREE, f'≤ +{TARGET_FREE * 100:.0f}%')
+    if mb:
+        for fig, name in MB_FIGS:
+            m1, m2 = data['K1'][0].get('mb_' + fig, {}), data['K2'][0].get('mb_' + fig, {})
+            if top in m1 and top in m2 and med(m1[top]):
+                v = med(m2[top]) / med(m1[top])
+                verdict(f'K2/K1 dma_map_benchmark map+unmap {name} at {fmt_live(top)} live', f'{v:.2f}×',
+                        v <= TARGET_MAP, f'≤ {TARGET_MAP}×')
+    if mbs:
+        for fig, name in MB_FIGS:
+            t1, t2 = mb_tput[('K1mb', 2, fig)], mb_tput[('K2mb', 2, fig)]
+            if t1.get(top) and t2.get(top):
+                v = med(t2[top]) / med(t1[top])
+                verdict(f'K2/K1 dma_map_benchmark 2-thread throughput, {name}, at {fmt_live(top)} live',
+                        f'{v:.2f}', v >= TARGET_MB_TPUT, f'≥ {TARGET_MB_TPUT}')
     verdicts_s = '\n'.join(verdicts)
 
     # The figures the cover letter quotes word for word (make lint checks it).
@@ -458,8 +515,26 @@ def api_note(kernel):
 
 def write_md(a, data, levels, table, ratios, verdicts, mem, png):
     starts = '\n'.join(f'  - {k}: `{data[k][2]}`' for k in ('K0', 'K1', 'K2', 'K2tput', 'K0i', 'K1i', 'K2i',
-                                                           'KPi', 'KPi-on')
+                                                           'KPi', 'KPi-on', 'K1mb', 'K2mb')
                        if k in data)
+    mb = all('mb_page' in data[k][0] for k in ('K0', 'K1', 'K2'))
+    mbs = all(k in data for k in ('K1mb', 'K2mb'))
+    mb_cells = ('; figure 7 instructions in its icount rows and map+unmap pairs per second of wall-clock '
+                'time in its 2-CPU rows') if mb else ''
+    mb_note = ('\n- **Figure 7** (kernels with `CONFIG_DMA_MAP_BENCHMARK`, 7.2): the kernel\'s own '
+               '`dma_map_benchmark` (`kernel/dma/map_benchmark.c`), driven as `tools/dma/dma_map_benchmark` '
+               'drives it: the suite registers a platform device, binds it to the `dma_map_benchmark` driver '
+               'with `driver_override` (dma-direct, like the KUnit device of figure 1) and calls the '
+               '`DMA_MAP_BENCHMARK` ioctl of its debugfs file (debugfs mounted in the kernel) with the '
+               'parameters in user memory: `DMA_FROM_DEVICE`, 32-bit mask, no transfer delay, single mode '
+               'with 1 page and SG mode with 16 one-page entries, for `dma_bench.mb_seconds` (1 s) each. It '
+               'times every map and every unmap with `ktime_get()` and returns their averages in units of '
+               '100 ns (each truncated: ±100 instructions here); the cells are their sum, per thread. '
+               'In the icount boots (1 thread) it runs once per level, after the other figures; '
+               + ('in one more boot of K1 and K2 with `-smp 2 -accel tcg,thread=multi` (K1mb, K2mb: case '
+                  '`dma_bench_map_benchmark_smp`), with 1 and then 2 threads, each run repeated rounds '
+                  'times: map+unmap pairs per second of all threads, from the averages, in wall-clock time.'
+                  if mbs else 'no 2-CPU boot in this run.')) if mb else ''
     kp = all(k in data for k, _ in KP_RUNS)
     kp_note = ('\n  - KPi, KPi-on: a fourth kernel, KP, is K0 with upstream\'s `CONFIG_IOMMU_DEBUG_PAGEALLOC` '
                '(`bench/iommu-debug-pagealloc.kunitconfig`: with `DEBUG_PAGEALLOC` and `PAGE_EXTENSION`, '
@@ -505,7 +580,7 @@ Trees measured: {a.trees or 'see ' + a.bench_dir}.
 {reduced_note(a, levels)}
 Cells are medians of {a.rounds or 'the'} rounds with the min–max in brackets, at {level_list} live
 `DMA_FROM_DEVICE` one-page mappings held by the benchmark. Figures 1 and 2 are **instructions** (QEMU
-`-icount shift=0`), figure 3 COW faults per second of wall-clock time, figure 4 bytes.
+`-icount shift=0`), figure 3 COW faults per second of wall-clock time, figure 4 bytes{mb_cells}.
 
 ## Results
 
@@ -579,7 +654,7 @@ per tracked page, and not counted in the per-page figure):
   kthreads bound to CPUs 0 and 1 share the test mm and each runs the figure-2 loop on its own {cow} pages
   for {tput_ms} ms (`BENCH_TPUT_MS`); faults per second of wall-clock time (the guest clock follows the host's).
   Trials alternate hook off/on as A B B A; the ratio is the median of the on/off ratios of paired trials.
-  The host's 2 cores were shared with other work: wall-clock figures are noisier than the icount ones.
+  The host's 2 cores were shared with other work: wall-clock figures are noisier than the icount ones.{mb_note}
 - Every run's parameters, as the guest printed them:
 {starts}
 - `make check` runs `scripts/bench.sh --smoke`: the same suite on the K2 tree with the `{a.target}` KUnit
@@ -589,7 +664,7 @@ per tracked page, and not counted in the per-page figure):
 
 {machine(a.qemu)}; measured {a.date or '(date not given)'}, host load average
 {a.load or '(not measured)'} (1, 5, 15 min) when the run started; `make bench` took **{el}**
-({3 + kp} kernel builds with ccache, {4 + (3 if iommu else 0) + (2 if kp else 0)} boots). This run's kernel builds: {', '.join(a.builds.split(',')) if a.builds else 'not timed'} (the first
+({3 + kp} kernel builds with ccache, {4 + (3 if iommu else 0) + (2 if kp else 0) + (2 if mbs else 0)} boots). This run's kernel builds: {', '.join(a.builds.split(',')) if a.builds else 'not timed'} (the first
 `make bench` in a work tree builds them cold, several times longer; K1's configuration is K2's, so ccache
 hits everything the series does not touch); the runs themselves take about 2.5 minutes (the icount boots
 seconds each, the throughput boot 4 × 2 × rounds × `BENCH_TPUT_MS`).

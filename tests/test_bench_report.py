@@ -19,17 +19,21 @@ LEVELS = (0, 1000)
 
 
 def guest_log(kernel: str, tput: bool = False, levels=LEVELS, rounds: int = 3, skip: tuple = (),
-              add: dict | None = None) -> str:
+              add: dict | None = None, mb: bool = False, mbs: bool = False) -> str:
     """A console log as dma_bench.c prints it, with kernel-like prefixes; figures in `skip` left out, those
-    in `add` raised by its value."""
+    in `add` raised by its value.  mb: the kernel has dma_map_benchmark (figure 7); mbs: the log of its
+    2-CPU case instead."""
     hook = 1 if kernel == 'K2' else 0
     lines = ['[    0.000000] Booting Linux on physical CPU 0x0']
-    if tput:
+    if mbs:
+        lines.append(f'[    1.000000] dma-bench: start live_max={levels[-1]} rounds={rounds} mb_seconds=1 '
+                     'cpus=2 map_benchmark=1')
+    elif tput:
         lines.append(f'[    1.000000] dma-bench: start live_max={levels[-1]} rounds={rounds} tput_ms=100 '
                      'cow_pages=32 hook=1 cpus=2')
     else:
         lines.append(f'[    1.000000] dma-bench: start live_max={levels[-1]} rounds={rounds} ops=1000 '
-                     f'cow_pages=256 hook={hook} free_hook={hook} cpus=1 iommu=0')
+                     f'cow_pages=256 hook={hook} free_hook={hook} cpus=1 iommu=0 map_benchmark={int(mb)}')
     base = {'K0': (900, 14000, 2700), 'K1': (6400, 99000, 2700), 'K2': (8900, 140000, 2710)}[kernel]
 
     def fig(name, live, value):
@@ -38,11 +42,20 @@ def guest_log(kernel: str, tput: bool = False, levels=LEVELS, rounds: int = 3, s
             vals = ' '.join(str(value + r) for r in range(rounds))
             lines.append(f'[    2.000000] dma-bench: {name} live={live}: {vals}')
 
+    mbase = {'K0': (900, 14000), 'K1': (6500, 99000), 'K2': (7500, 118000)}[kernel]
     for live in levels:
+        if mbs:
+            for t in (1, 2):
+                fig(f'mbs{t}_page', live, mbase[0] * t)
+                fig(f'mbs{t}_sg', live, mbase[1] * t)
+            continue
         if tput:
             fig('tput_on', live, 20000)
             fig('tput_off', live, 20100)
             continue
+        if mb:
+            fig('mb_page', live, mbase[0])
+            fig('mb_sg', live, mbase[1])
         fig('map_page', live, base[0])
         fig('map_sg', live, base[1])
         fig('cow_off', live, base[2])
@@ -113,9 +126,42 @@ class BenchReport(unittest.TestCase):
         rc, out = self.run_main(['--smoke', 'K2=' + self.write('empty.log', '')])
         self.assertEqual(rc, 1)
 
-    def full_run(self, md_name: str, extra: list[str] = ()) -> tuple[str, str]:
-        logs = [f'{k}=' + self.write(f'{k}.log', guest_log(k)) for k in ('K0', 'K1', 'K2')]
+    def test_smoke_wants_the_map_benchmark_figures_of_a_kernel_that_has_it(self):
+        text = guest_log('K2', mb=True) + guest_log('K2', tput=True) + guest_log('K2', mbs=True)
+        rc, out = self.run_main(['--smoke', 'K2=' + self.write('smoke.log', text)])
+        self.assertEqual(rc, 0, out)
+        self.assertIn('mb_page', out)
+        self.assertIn('mbs2_sg', out)
+        text = guest_log('K2', mb=True, skip=('mb_sg',)) + guest_log('K2', tput=True) + \
+            guest_log('K2', mbs=True, skip=('mbs2_page',))
+        rc, out = self.run_main(['--smoke', 'K2=' + self.write('smoke.log', text)])
+        self.assertEqual(rc, 1)
+        self.assertIn('figure mb_sg at 0 live mappings is missing', out)
+        self.assertIn('figure mbs2_page at 0 live mappings is missing', out)
+
+    def test_report_map_benchmark_rows_ratios_and_verdicts(self):
+        out, md = self.full_run('BENCHMARKS.md', mb=True)
+        # icount, 1 thread: the sum of the averages, per kernel and level
+        self.assertRegex(md, r'\| 7 dma_map_benchmark, map\+unmap a page \(instr\) \| K2 \| 7,501 \(7,500–7,502\)')
+        self.assertIn('| K2 / K1 dma_map_benchmark map+unmap a page | 1.15 | 1.15 |', md)
+        self.assertIn('| K2/K1 dma_map_benchmark map+unmap sg×16 at 10^3 live | 1.19× | ≤ 0.8× | **MISSED** |', md)
+        # 2 CPUs: pairs per second of all threads, 2 threads twice the ns per thread: no scaling
+        self.assertRegex(md, r'\| 7 dma_map_benchmark, a page, 2 CPUs \(map\+unmap/s\) \| K1 1 thread\(s\) \| 153,822')
+        self.assertIn('| K1 dma_map_benchmark scaling, a page: 2 threads / 1 | 1.00 | 1.00 |', md)
+        self.assertIn('| K2/K1 dma_map_benchmark 2-thread throughput, a page, at 10^3 live | 0.87 | ≥ 1.0 | **MISSED** |',
+                      md)
+        self.assertIn('K2mb: `start live_max=1000 rounds=3 mb_seconds=1 cpus=2 map_benchmark=1`', md)
+        self.assertIn("the kernel's own `dma_map_benchmark`", md)
+
+    def test_report_without_map_benchmark_has_no_figure_7(self):
+        out, md = self.full_run('BENCHMARKS.md')
+        self.assertNotIn('dma_map_benchmark', md)
+
+    def full_run(self, md_name: str, extra: list[str] = (), mb: bool = False) -> tuple[str, str]:
+        logs = [f'{k}=' + self.write(f'{k}.log', guest_log(k, mb=mb)) for k in ('K0', 'K1', 'K2')]
         logs.append('K2tput=' + self.write('K2tput.log', guest_log('K2', tput=True)))
+        if mb:
+            logs += [f'{k}mb=' + self.write(f'{k}mb.log', guest_log(k, mbs=True)) for k in ('K1', 'K2')]
         md = os.path.join(self.tmp.name, md_name)
         rc, out = self.run_main(['--md', md, '--rounds', '3', '--series', 'patches-7.2',
                                  '--tree', 'build/linux-7.2', '--bench-dir', 'build/bench/7.2',
