@@ -306,7 +306,7 @@ diff <(grep '^CONFIG_' "$BB/k1.config" | grep -Ev "$same") <(grep '^CONFIG_' "$B
 	grep -Ev "$same") >"$BB/k1-k2.config.diff" ||
 	warn "K1 and K2 configurations differ beyond DMA_API_DEBUG* and XARRAY_MULTI: see $B/k1-k2.config.diff"
 
-step "running: figures 1, 2, 4 under -icount shift=0 (1 ns = 1 instruction), -smp 1, $rounds rounds"
+step "running: figures 1, 2, 4, 7 under -icount shift=0 (1 ns = 1 instruction), -smp 1, $rounds rounds"
 # shellcheck disable=SC2046
 boot "$BB/base/k0" "$BB/k0.log" icount 'dma-bench.dma_bench_icount' $(bench_args "$live_max" "$rounds" "$tput_ms")
 # shellcheck disable=SC2046
@@ -347,6 +347,29 @@ step "running: figure 3, 2-thread COW throughput on MTTCG -smp 2 (wall clock), h
 # shellcheck disable=SC2046
 boot "$BB/series/k2" "$BB/k2-tput.log" smp 'dma-bench.dma_bench_throughput' $(bench_args "$live_max" "$rounds" "$tput_ms")
 
+# Figure 7: the kernel's own dma_map_benchmark, which the 7.2 kernels have (bench/bench.kunitconfig); a
+# 7.2 run without it would silently lose the figure.
+mb_runs=()
+if grep -q 'dma-bench: start .* map_benchmark=1' "$BB/k2.log"; then
+	step "running: figure 7, the kernel's dma_map_benchmark with 1 and 2 threads on MTTCG -smp 2 (wall clock), K1 and K2"
+	for k in k1 k2; do
+		d=$BB/base/$k
+		[ $k != k2 ] || d=$BB/series/k2
+		grep -q 'dma-bench: start .* map_benchmark=1' "$BB/$k.log" ||
+			die "K${k#k} ran figure 7 in no icount boot (no map_benchmark=1 in $B/$k.log), K2 did" \
+				"see $B/$k.config: CONFIG_DMA_MAP_BENCHMARK (bench/bench.kunitconfig)"
+		# shellcheck disable=SC2046
+		boot "$d" "$BB/$k-mb.log" smp 'dma-bench.dma_bench_map_benchmark_smp' \
+			$(bench_args "$live_max" "$rounds" "$tput_ms")
+		mb_runs+=("K${k#k}mb=$BB/$k-mb.log")
+	done
+elif [ "$BASE" != 6.12 ]; then
+	die "the K2 kernel ran no dma_map_benchmark (no map_benchmark=1 in $B/k2.log)" \
+		"see $B/k2.config: CONFIG_DMA_MAP_BENCHMARK (bench/bench.kunitconfig), and bench/dma_bench.c's DMA_BENCH_MB"
+else
+	info "figure 7: not on $BASE (bench/dma_bench.c drives 7.2's dma_map_benchmark only: DMA_BENCH_MB)"
+fi
+
 step "results"
 elapsed=$((SECONDS - start))
 # The report's arguments, kept for --report (one a line; none holds a newline).
@@ -356,6 +379,6 @@ printf '%s\n' --md "$TOP/$md_name" --plot "$TOP/$png_name" --plot-data "$BB/plot
 	--kernel "Linux $(kmake "$BB/series/k2" -s kernelversion) (Debian $KERNEL_PKG $KERNEL_DEB_VERSION)" \
 	--date "$(date -u +%Y-%m-%d)" --load "$load1 $load5 $load15" --qemu "$QEMU_BIN" \
 	--builds "$(IFS=,; echo "${build_times[*]}")" "K0=$BB/k0.log" "K1=$BB/k1.log" "K2=$BB/k2.log" \
-	"K2tput=$BB/k2-tput.log" "${iommu_runs[@]}" >"$BB/report.args"
+	"K2tput=$BB/k2-tput.log" "${iommu_runs[@]}" "${mb_runs[@]}" >"$BB/report.args"
 report
 step "make bench took $((elapsed / 60)) min $((elapsed % 60)) s; wrote $md_name and $png_name (BASE=$BASE)"
