@@ -467,6 +467,9 @@ static u64 dma_bench_mb_run(struct kunit *test, struct dma_bench *b, u8 mode, u3
 					       (unsigned long)b->mb_param);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "DMA_MAP_BENCHMARK: %ld", ret);
 	KUNIT_ASSERT_EQ(test, copy_from_user(&p, b->mb_param, sizeof(p)), 0);
+	/* No loop completed, or the averages never came back: no figure, not 0 ns */
+	KUNIT_ASSERT_GT_MSG(test, p.avg_map_100ns + p.avg_unmap_100ns, 0,
+			    "dma_map_benchmark measured nothing (mode %u, %u thread(s))", mode, threads);
 	return (p.avg_map_100ns + p.avg_unmap_100ns) * 100;
 }
 
@@ -760,7 +763,8 @@ static void dma_bench_throughput(struct kunit *test)
 
 /*
  * Figure 7 on 2 CPUs (no -icount): dma_map_benchmark with 1 and then 2 threads,
- * @rounds runs each, at every level of live mappings; every kernel has it.
+ * @rounds runs each, at every level of live mappings; skipped by kernels
+ * without it (CONFIG_DMA_MAP_BENCHMARK, before 7.2).
  */
 static void dma_bench_map_benchmark_smp(struct kunit *test)
 {

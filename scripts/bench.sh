@@ -264,6 +264,10 @@ if [ $mode = smoke ]; then
 	build_kernel "$wt" "$out" "$BB/smoke-build.log" "${args[@]}"
 	# shellcheck disable=SC2046
 	boot "$out" "$BB/smoke.log" smp 'dma-bench' $(bench_args 1000 2 100) dma_bench.ops=100 dma_bench.cow_pages=32
+	# 7.2's kernels have figure 7 (the --kconfig_add above): a smoke log without it must not pass.
+	[ "$BASE" = 6.12 ] || grep -q 'dma-bench: start .* map_benchmark=1' "$BB/smoke.log" ||
+		die "the smoke kernel ran no dma_map_benchmark (no map_benchmark=1 in $B/smoke.log)" \
+			"see $B/series/kunit-$target/.config: CONFIG_DMA_MAP_BENCHMARK, and bench/dma_bench.c's DMA_BENCH_MB"
 	python3 "$TOP/scripts/bench_report.py" --smoke "K2=$BB/smoke.log" ||
 		die "the benchmark's output is incomplete" "see $B/smoke.log"
 	step "bench smoke passed in $((SECONDS - start)) s (BASE=$BASE, target $target)"
