@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * dma-bench (not part of the series): what bench/dma_bench.c asks of the benchmarked kernel, which
- * scripts/bench.sh provides by appending bench/tracker-*.c to kernel/dma/debug.c and inserting
+ * scripts/bench.sh provides by appending bench/tracker-*.c to kernel/dma/debug.c (and
+ * bench/tracker-k2-objects.c to kernel/dma/debug_tracker.c where the series has it) and inserting
  * bench/cow-hook-switch.c into mm/memory.c.  bench.sh copies this header into kernel/dma/.
  */
 #ifndef DMA_BENCH_H
 #define DMA_BENCH_H
 
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 /**
  * struct dma_bench_mem - the dma-debug tracker's own memory
@@ -27,6 +29,23 @@ struct dma_bench_mem {
 };
 
 void dma_bench_tracker_mem(struct dma_bench_mem *m);
+/* The series' tracker objects (bench/tracker-k2-objects.c), for dma_bench_tracker_mem() */
+void dma_bench_tracker_objects(struct dma_bench_mem *m);
+
+/* Nodes of the XArray (or radix tree) below @entry; the caller holds its lock. */
+static inline unsigned long dma_bench_count_nodes(void *entry)
+{
+	struct xa_node *node;
+	unsigned long n = 1;
+	unsigned int i;
+
+	if (!xa_is_node(entry))
+		return 0;
+	node = xa_to_node(entry);
+	for (i = 0; i < XA_CHUNK_SIZE; i++)
+		n += dma_bench_count_nodes(rcu_dereference_raw(node->slots[i]));
+	return n;
+}
 
 /**
  * struct dma_bench_prof - where dma-debug's work on a page mapping goes

@@ -20,21 +20,6 @@ static void dma_bench_entries(struct dma_bench_mem *m)
 	m->node_size = sizeof(struct xa_node);
 }
 
-/* Nodes of the XArray (or radix tree) below @entry; the caller holds its lock. */
-static unsigned long dma_bench_count_nodes(void *entry)
-{
-	struct xa_node *node;
-	unsigned long n = 1;
-	unsigned int i;
-
-	if (!xa_is_node(entry))
-		return 0;
-	node = xa_to_node(entry);
-	for (i = 0; i < XA_CHUNK_SIZE; i++)
-		n += dma_bench_count_nodes(rcu_dereference_raw(node->slots[i]));
-	return n;
-}
-
 /* In bench/tracker-k1.c or bench/tracker-k2.c, after this file */
 static void dma_bench_entry_fill(struct dma_debug_entry *e, struct device *dev,
 				 struct page *page);

@@ -110,11 +110,11 @@ fi
 info "bench target: $target (kunit/targets/$target.target), outputs in $B/"
 
 # A detached worktree of the base's tree at $2 in $1 with the benchmark copied in.  $3: k1 or k2
-# (which tracker helper to append to kernel/dma/debug.c).  Worktrees sit next to their build
+# (which tracker helpers to append to kernel/dma/debug.c and, for k2, to the tracker's file).  Worktrees sit next to their build
 # directories (.../linux-$BASE, .../<out>) so that compiler paths, relative to the build directory,
 # are those of build/linux-$BASE and build/kunit-<target>, and ccache hits across them.
 prepare_tree() {
-	local wt=$1 rev=$2 kind=$3 stamp
+	local wt=$1 rev=$2 kind=$3 stamp tracker=
 	# Unchanged tree and benchmark: leave the files alone, so that make rebuilds nothing.
 	stamp="$rev $kind $(cat "$TOP"/bench/* | sha1sum | cut -c1-40)"
 	if [ -e "$wt/.git" ] && [ "$(git -C "$wt" rev-parse HEAD)" = "$(git -C "$TREE" rev-parse "$rev^{commit}")" ] &&
@@ -144,9 +144,12 @@ prepare_tree() {
 	k1) grep -q 'static RADIX_TREE(dma_active_cacheline' "$wt/kernel/dma/debug.c" ||
 		die "base's kernel/dma/debug.c has no dma_active_cacheline tree" \
 			"bench/tracker-k1.c counts upstream's tracker objects: update it for this kernel" ;;
-	k2) grep -q 'dma_debug_pages\[DMA_DEBUG_TRACKER_SHARDS\]' "$wt/kernel/dma/debug.c" ||
-		die "the series' kernel/dma/debug.c has no dma_debug_pages[] XArrays" \
-			"bench/tracker-k2.c counts the series' tracker objects: update it to the series"
+	k2) # The tracker is in a file of its own in the 7.2 series, still in debug.c in the 6.12 one.
+	    tracker=kernel/dma/debug_tracker.c
+	    [ -f "$wt/$tracker" ] || tracker=kernel/dma/debug.c
+	    grep -q 'dma_debug_pages\[DMA_DEBUG_TRACKER_SHARDS\]' "$wt/$tracker" ||
+		die "the series' $tracker has no dma_debug_pages[] XArrays" \
+			"bench/tracker-k2-objects.c counts the series' tracker objects: update it to the series"
 	    # The header that declares debug_dma_assert_idle(): <linux/dma-mapping.h> in the 7.2
 	    # series, <linux/dma-map-ops.h> in the 6.12 backport; the switch goes right after it.
 	    local hdr='' h
@@ -187,6 +190,7 @@ prepare_tree() {
 	    fi ;;
 	esac
 	{ cat "$TOP/bench/tracker-common.h"; cat "$TOP/bench/tracker-$kind.c"; } >>"$wt/kernel/dma/debug.c"
+	[ "$kind" = k1 ] || cat "$TOP/bench/tracker-k2-objects.c" >>"$wt/$tracker"
 	echo "$stamp" >"$wt/.bench-stamp"
 }
 
