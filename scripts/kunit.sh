@@ -32,6 +32,7 @@ if [ "$t_base" != "$BASE" ] || [ "$t_arch" != "$ARCH" ]; then
 	exec env BASE="$t_base" ARCH="$t_arch" KUNIT_REEXEC=1 bash "$0" "${orig_args[@]}"
 fi
 json="${KUNIT_JSON:-$t_json}"
+json=$(realpath -m "$json")	# kunit.py runs in the tree: a relative path would be its
 # The target's architecture may need packages this run's did not (cross compiler, QEMU).
 bash "$TOP/scripts/deps.sh" >&2 || die "could not install the packages of ARCH=$ARCH for the target '$target'" "see the error above"
 # The target's base may not be this run's: make its tree if there is none yet (tree.sh never throws
@@ -105,6 +106,9 @@ make_dtb() {
 step "KUnit [$target]: building and booting on QEMU (a cold build takes several minutes; progress below)"
 info "configs: ${args[*]#--kunitconfig=}"
 rm -f "$json"
+# kunit.py writes the console log only when the kernel boots: a log older than this did not.
+started=$(mktemp)
+trap 'rm -f "$started"' EXIT
 set +e
 if [ -z "$t_dtb_fragment" ]; then
 	kunit run "${common[@]}" --make_options="CC=$CC_CMD" --jobs="$(nproc)" \
@@ -119,6 +123,10 @@ fi
 rc=$?
 set -e
 log="$bdir/test.log"
+if [ "$rc" != 0 ] && ! [ "$log" -nt "$started" ]; then
+	die "KUnit [$target]: kunit.py failed before the kernel booted (exit $rc)" \
+		"the build or configuration error is in kunit.py's output above"
+fi
 if [ "$t_highmem" = 1 ]; then
 	# No console log is no proof of HighMem: that fails too.
 	if [ -f "$log" ] && grep -Eq 'HighMem +\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]' "$log"; then
