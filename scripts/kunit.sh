@@ -32,7 +32,8 @@ if [ "$t_base" != "$BASE" ] || [ "$t_arch" != "$ARCH" ]; then
 	exec env BASE="$t_base" ARCH="$t_arch" KUNIT_REEXEC=1 bash "$0" "${orig_args[@]}"
 fi
 json="${KUNIT_JSON:-$t_json}"
-json=$(realpath -m "$json")	# kunit.py runs in the tree: a relative path would be its
+# kunit.py runs in the tree (kunit() below): make a relative path absolute, or it would land there.
+json=$(realpath -m "$json")
 # The target's architecture may need packages this run's did not (cross compiler, QEMU).
 bash "$TOP/scripts/deps.sh" >&2 || die "could not install the packages of ARCH=$ARCH for the target '$target'" "see the error above"
 # The target's base may not be this run's: make its tree if there is none yet (tree.sh never throws
