@@ -590,7 +590,7 @@ Ratios (of medians):
 
 {ratios}
 
-Targets (issue 7):
+Targets (issue 7's; issue 15 set the map+unmap and throughput ones; each at the highest level, the ratios above give the others):
 
 {verdicts}
 
