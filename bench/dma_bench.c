@@ -23,6 +23,8 @@
  *   kfree_off / kfree_on
  *             the same for kmalloc(128) + kfree()
  *   mem       the tracker's own objects (see dma_bench_tracker_mem())
+ *   reap      ns of one pass of the series' idle-record work that frees
+ *             nothing (see dma_bench_reap_pass()); series that have it only
  *   prof_stack, prof_entry, prof_hash, prof_tracker
  *             ns per piece of dma-debug's work on a page mapping, each timed
  *             alone (see dma_bench_profile()); kernels with dma-debug only
@@ -114,6 +116,12 @@ bool __weak dma_bench_cow_hook_present(void)
 
 void __weak dma_bench_cow_hook_set(bool on)
 {
+}
+
+/* bench/tracker-k2-reap.c overrides it, when the series has an idle-record work. */
+bool __weak dma_bench_reap_pass(void)
+{
+	return false;
 }
 
 /* The K2 tree's mm/page_alloc.c overrides these, when the series has the free checks. */
@@ -612,9 +620,9 @@ static void dma_bench_icount(struct kunit *test)
 	dma_bench_cow_setup(test, b, cow_pages);
 	/* Through the IOMMU, figure 7 would still map for dma-direct: not there */
 	mb = mb_seconds && !b->iommu_dev && dma_bench_mb_setup(test, b);
-	pr_info("dma-bench: start live_max=%u rounds=%u ops=%u cow_pages=%u hook=%d free_hook=%d cpus=%u iommu=%d map_benchmark=%d\n",
+	pr_info("dma-bench: start live_max=%u rounds=%u ops=%u cow_pages=%u hook=%d free_hook=%d cpus=%u iommu=%d map_benchmark=%d reap=%d\n",
 		live_max, rounds, ops, cow_pages, hook, dma_bench_free_hook_present(),
-		num_online_cpus(), b->iommu_dev, mb);
+		num_online_cpus(), b->iommu_dev, mb, dma_bench_reap_pass());
 
 	for (live = 0; live != UINT_MAX; live = dma_bench_next_level(live)) {
 		dma_bench_grow(test, b, live);
@@ -654,6 +662,17 @@ static void dma_bench_icount(struct kunit *test)
 
 		if (mb)
 			dma_bench_mb_figures(test, b, "mb", 1, 1, live);
+
+		/* Figure 8: the idle-record work's walk of every record */
+		if (dma_bench_reap_pass()) {
+			for (r = 0; r < rounds; r++) {
+				u64 t0 = ktime_get_ns();
+
+				dma_bench_reap_pass();
+				b->val[r] = ktime_get_ns() - t0;
+			}
+			dma_bench_print("reap", live, b->val, rounds);
+		}
 
 		dma_bench_mem_print(live);
 	}

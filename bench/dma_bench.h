@@ -67,6 +67,7 @@ bool dma_bench_cow_hook_present(void);
 void dma_bench_cow_hook_set(bool on);
 /* The free checks' switch: mm/page_alloc.c of the K2 tree (bench/free-hook-switch-pages.c) */
 bool dma_bench_free_hook_present(void);
+bool dma_bench_reap_pass(void);
 void dma_bench_free_hook_set(bool on);
 
 #endif /* DMA_BENCH_H */

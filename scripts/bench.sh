@@ -191,6 +191,10 @@ prepare_tree() {
 	esac
 	{ cat "$TOP/bench/tracker-common.h"; cat "$TOP/bench/tracker-$kind.c"; } >>"$wt/kernel/dma/debug.c"
 	[ "$kind" = k1 ] || cat "$TOP/bench/tracker-k2-objects.c" >>"$wt/$tracker"
+	# Figure 8, when the series' tracker keeps idle records for a work item to free
+	if [ "$kind" = k2 ] && grep -q '^static unsigned long dma_debug_reap(' "$wt/$tracker"; then
+		cat "$TOP/bench/tracker-k2-reap.c" >>"$wt/$tracker"
+	fi
 	echo "$stamp" >"$wt/.bench-stamp"
 }
 

@@ -90,6 +90,9 @@ def smoke(runs):
     # icount case and in its 2-CPU case.
     if 'map_benchmark=1' in text:
         want += ['mb_page', 'mb_sg', 'mbs1_page', 'mbs1_sg', 'mbs2_page', 'mbs2_sg']
+    # A series whose tracker has an idle-record work prints figure 8 (dma-bench: start ... reap=1).
+    if 'reap=1' in text:
+        want.append('reap')
     ok = True
     for fig in want:
         for live in (0, 1000):
@@ -207,6 +210,9 @@ def main():
         mem = data[k][1]
         p(f'| 4 tracker bytes per tracked page | {k} | ' + ' | '.join(
             (f'{tracker_bytes(mem[n]) / n:,.0f}' if n and n in mem else '–') for n in levels) + ' |')
+    reap = data['K2'][0].get('reap', {})
+    if reap:
+        row('8 idle-record work, a pass that frees nothing (instr)', 'K2', reap)
     table = '\n'.join(out)
 
     # Ratios and targets
@@ -279,6 +285,10 @@ def main():
                     (f'{med(a2[n]) / med(a1[n]):.2f}' if a1.get(n) and a2.get(n) else 'n/a')
                     for n in levels) + ' |')
     k1mem, k2mem = data['K1'][1], data['K2'][1]
+    if reap:
+        q('| K2 idle-record work pass per tracker record (instr) | ' + ' | '.join(
+            (f'{med(reap[n]) / k2mem[n]["records"]:.1f}' if n in reap and k2mem.get(n, {}).get('records')
+             else 'n/a') for n in levels) + ' |')
     q('| K2 / K1 tracker bytes per tracked page | ' + ' | '.join(
         (f'{tracker_bytes(k2mem[n]) / tracker_bytes(k1mem[n]):.2f}'
          if n and n in k1mem and n in k2mem and tracker_bytes(k1mem[n]) else '–') for n in levels) + ' |')
@@ -535,6 +545,11 @@ def write_md(a, data, levels, table, ratios, verdicts, mem, png):
                   '`dma_bench_map_benchmark_smp`), with 1 and then 2 threads, each run repeated rounds '
                   'times: map+unmap pairs per second of all threads, from the averages, in wall-clock time.'
                   if mbs else 'no 2-CPU boot in this run.')) if mb else ''
+    reap_note = ('\n  - 8 (when the series keeps idle tracker records): one pass of the work item that frees '
+                 'them, as it runs once a second while idle records remain, timed by `dma_bench_reap_pass()` '
+                 '(`bench/tracker-k2-reap.c`, appended to the tracker\'s file): with an age that no record '
+                 'reaches, so that it walks every record (the live mappings\' and the 16 idle ones of '
+                 'figure 1a) and frees none.') if reap else ''
     kp = all(k in data for k, _ in KP_RUNS)
     kp_note = ('\n  - KPi, KPi-on: a fourth kernel, KP, is K0 with upstream\'s `CONFIG_IOMMU_DEBUG_PAGEALLOC` '
                '(`bench/iommu-debug-pagealloc.kunitconfig`: with `DEBUG_PAGEALLOC` and `PAGE_EXTENSION`, '
@@ -649,7 +664,7 @@ per tracked page, and not counted in the per-page figure):
     `dma_entry_alloc()` + `dma_entry_free()` (the stack included), adding, finding and removing an entry
     in its hash bucket, and tracking + untracking the entry of a one-page `DMA_FROM_DEVICE` mapping
     (K1: its first cacheline in the radix tree; K2: its page's record); "the rest" of figure 1a after K0
-    and these is dma-debug's checks, per-device accounting (K2) and calls.{iommu_note}{kp_note}
+    and these is dma-debug's checks, per-device accounting (K2) and calls.{iommu_note}{kp_note}{reap_note}
 - **Figure 3**: one boot of K2 with `-smp 2 -accel tcg,thread=multi` (real parallel vCPUs, no icount). Two
   kthreads bound to CPUs 0 and 1 share the test mm and each runs the figure-2 loop on its own {cow} pages
   for {tput_ms} ms (`BENCH_TPUT_MS`); faults per second of wall-clock time (the guest clock follows the host's).
