@@ -5,7 +5,15 @@
  * tracker's own objects, which are static in debug.c (with bench/tracker-k1.c
  * or bench/tracker-k2.c after it).
  */
+#include <linux/version.h>
 #include "dma_bench.h"
+
+/* Linux 7 records single and page mappings as dma_debug_phy entries, 6.12 as dma_debug_single. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+#define DMA_BENCH_PAGE_ENTRY	dma_debug_phy
+#else
+#define DMA_BENCH_PAGE_ENTRY	dma_debug_single
+#endif
 
 /* The dma_debug_entry objects in use: every kernel with dma-debug has them. */
 static void dma_bench_entries(struct dma_bench_mem *m)

@@ -13,7 +13,7 @@ void dma_bench_tracker_mem(struct dma_bench_mem *m)
 static void dma_bench_entry_fill(struct dma_debug_entry *e, struct device *dev,
 				 struct page *page)
 {
-	e->type = dma_debug_phy;
+	e->type = DMA_BENCH_PAGE_ENTRY;
 	e->dev = dev;
 	e->paddr = page_to_phys(page);
 	e->dev_addr = e->paddr;
@@ -24,8 +24,13 @@ static void dma_bench_entry_fill(struct dma_debug_entry *e, struct device *dev,
 /* Track and untrack @e: its first cacheline in the radix tree */
 static void dma_bench_tracker_cycle(struct dma_debug_entry *e)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
 	bool clean;
 
 	if (!active_cacheline_insert(e, &clean))
 		active_cacheline_remove(e);
+#else
+	if (!active_cacheline_insert(e))
+		active_cacheline_remove(e);
+#endif
 }

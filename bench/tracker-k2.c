@@ -9,7 +9,7 @@ void dma_bench_tracker_mem(struct dma_bench_mem *m)
 static void dma_bench_entry_fill(struct dma_debug_entry *e, struct device *dev,
 				 struct page *page)
 {
-	e->type = dma_debug_phy;
+	e->type = DMA_BENCH_PAGE_ENTRY;
 	e->dev = dev;
 	e->paddr = page_to_phys(page);
 	e->psize = PAGE_SIZE;

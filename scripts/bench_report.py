@@ -545,6 +545,7 @@ def write_md(a, data, levels, table, ratios, verdicts, mem, png):
                   '`dma_bench_map_benchmark_smp`), with 1 and then 2 threads, each run repeated rounds '
                   'times: map+unmap pairs per second of all threads, from the averages, in wall-clock time.'
                   if mbs else 'no 2-CPU boot in this run.')) if mb else ''
+    reap = data['K2'][0].get('reap')
     reap_note = ('\n  - 8 (when the series keeps idle tracker records): one pass of the work item that frees '
                  'them, as it runs once a second while idle records remain, timed by `dma_bench_reap_pass()` '
                  '(`bench/tracker-k2-reap.c`, appended to the tracker\'s file): with an age that no record '
