@@ -192,7 +192,11 @@ prepare_tree() {
 	{ cat "$TOP/bench/tracker-common.h"; cat "$TOP/bench/tracker-$kind.c"; } >>"$wt/kernel/dma/debug.c"
 	[ "$kind" = k1 ] || cat "$TOP/bench/tracker-k2-objects.c" >>"$wt/$tracker"
 	# Figure 8, when the series' tracker keeps idle records for a work item to free
-	if [ "$kind" = k2 ] && grep -q '^static unsigned long dma_debug_reap(' "$wt/$tracker"; then
+	# (a tracker with the work but another dma_debug_reap() would lose the figure without a word).
+	if [ "$kind" = k2 ] && grep -q 'dma_debug_reap_fn' "$wt/$tracker"; then
+		grep -q '^static unsigned long dma_debug_reap(unsigned long age, unsigned long first,$' "$wt/$tracker" ||
+			die "the series' $tracker has an idle-record work but not the dma_debug_reap() that bench/tracker-k2-reap.c calls" \
+				"update bench/tracker-k2-reap.c (figure 8) to the series"
 		cat "$TOP/bench/tracker-k2-reap.c" >>"$wt/$tracker"
 	fi
 	echo "$stamp" >"$wt/.bench-stamp"
